@@ -1,0 +1,75 @@
+"""Encoding, decoding and editing latent codes."""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+
+from aekit._checks import check_images, check_int
+from aekit.models import input_width
+
+_CHUNK = 8192  # images per model call: bounded memory, no per-call tracing as with predict()
+
+
+def encode(encoder: keras.Model, images) -> np.ndarray:
+    """Return the latent codes of ``images`` (n, pixels); for a VAE encoder, the means μ."""
+    images = check_images("images", images, input_width(encoder))
+    chunks = []
+    for start in range(0, len(images), _CHUNK):
+        outputs = encoder(images[start:start + _CHUNK], training=False)
+        chunks.append(keras.ops.convert_to_numpy(outputs[0] if isinstance(outputs, (list, tuple))
+                                                 else outputs))
+    return np.concatenate(chunks).astype(np.float32)
+
+
+def decode(decoder: keras.Model, codes) -> np.ndarray:
+    """Return the images (n, pixels) that ``decoder`` draws for latent ``codes`` (n, latent_dim)."""
+    codes = check_codes("codes", codes, input_width(decoder))
+    return np.concatenate([keras.ops.convert_to_numpy(decoder(codes[start:start + _CHUNK],
+                                                              training=False))
+                           for start in range(0, len(codes), _CHUNK)]).astype(np.float32)
+
+
+def adjust_latent(z, dim: int, *, scale: float | None = None, offset: float | None = None,
+                  value: float | None = None) -> np.ndarray:
+    """Return a copy of ``z`` with element ``dim`` multiplied by ``scale``, shifted by ``offset``
+    or set to ``value`` (exactly one of them). ``z`` is one code (d,) or a batch (n, d); it is
+    never modified, so one edit cannot leak into the next.
+    """
+    z = np.asarray(z, dtype=np.float32)
+    if z.ndim not in (1, 2) or z.shape[-1] == 0:
+        raise ValueError(f"z must be one latent code (d,) or a batch (n, d), got shape {z.shape}")
+    if not np.all(np.isfinite(z)):
+        raise ValueError("z must hold finite numbers, got NaN or infinity")
+    dim = check_int("dim", dim, 0, z.shape[-1] - 1)
+    given = {name: amount for name, amount in (("scale", scale), ("offset", offset),
+                                               ("value", value)) if amount is not None}
+    if len(given) != 1:
+        raise ValueError(f"give exactly one of scale=, offset= or value=, got {sorted(given) or 'none'}")
+    (operation, amount), = given.items()
+    if isinstance(amount, bool) or not isinstance(amount, (int, float, np.number)) \
+            or not math.isfinite(amount):
+        raise ValueError(f"{operation} must be a finite number, got {amount!r}")
+    edited = z.copy()
+    if operation == "scale":
+        edited[..., dim] *= amount
+    elif operation == "offset":
+        edited[..., dim] += amount
+    else:
+        edited[..., dim] = amount
+    return edited
+
+
+def check_codes(name: str, codes, latent_dim: int) -> np.ndarray:
+    """Return codes as a finite float32 array of shape (n, latent_dim)."""
+    array = np.asarray(codes, dtype=np.float32)
+    if array.ndim == 1:
+        array = array[None, :]
+    if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] != latent_dim:
+        raise ValueError(f"{name} must have shape (n, {latent_dim}) with n >= 1, "
+                         f"got shape {np.shape(codes)}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must hold finite numbers, got NaN or infinity")
+    return array

@@ -1,0 +1,163 @@
+import gzip
+import socket
+
+import numpy as np
+import pytest
+
+import aekit
+from aekit import data as data_module
+
+
+def write_idx(path, array, magic, compress):
+    header = magic.to_bytes(4, "big") + b"".join(n.to_bytes(4, "big") for n in array.shape)
+    raw = header + array.astype(np.uint8).tobytes()
+    path.write_bytes(gzip.compress(raw, mtime=0) if compress else raw)
+
+
+def fake_digits(n, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 256, (n, 28, 28), dtype=np.uint8), rng.integers(0, 10, n, dtype=np.uint8)
+
+
+def test_sample_is_real_balanced_deterministic_and_disjoint(sample):
+    assert sample.x_train.shape == (4000, 784) and sample.x_test.shape == (1000, 784)
+    assert sample.x_train.dtype == np.float32 and sample.y_train.dtype == np.int64
+    assert 0.0 == sample.x_train.min() and sample.x_train.max() == 1.0
+    assert np.bincount(sample.y_train).tolist() == [400] * 10
+    assert np.bincount(sample.y_test).tolist() == [100] * 10
+    assert "embedded sample" in sample.source
+    again = aekit.load_mnist("sample", flatten=False)
+    assert again.x_test.shape == (1000, 28, 28)
+    np.testing.assert_array_equal(again.x_test.reshape(-1, 784), sample.x_test)
+    train_rows = {row.tobytes() for row in sample.x_train}
+    assert not any(row.tobytes() in train_rows for row in sample.x_test)
+
+
+def test_official_test_set_folder_gives_an_empty_train_split(t10k):
+    assert t10k.x_train.shape == (0, 784) and t10k.x_test.shape == (10_000, 784)
+    assert t10k.y_test[:5].tolist() == [7, 2, 1, 0, 4]  # the famous first digits of t10k
+    assert np.bincount(t10k.y_test).sum() == 10_000
+
+
+@pytest.mark.parametrize("compress, separator", [(True, "-"), (False, "."), (True, ".")])
+def test_idx_folder_round_trip(tmp_path, compress, separator):
+    suffix = ".gz" if compress else ""
+    images, labels = fake_digits(30)
+    for split, (x, y) in {"train": (images[:20], labels[:20]), "t10k": (images[20:], labels[20:])}.items():
+        write_idx(tmp_path / f"{split}-images{separator}idx3-ubyte{suffix}", x, 2051, compress)
+        write_idx(tmp_path / f"{split}-labels{separator}idx1-ubyte{suffix}", y, 2049, compress)
+    loaded = aekit.load_mnist(tmp_path)
+    np.testing.assert_allclose(loaded.x_train, images[:20].reshape(20, 784) / 255.0, rtol=1e-6)
+    np.testing.assert_array_equal(loaded.y_test, labels[20:])
+    assert str(tmp_path) in loaded.source
+
+
+def test_npz_in_keras_layout(tmp_path):
+    images, labels = fake_digits(12)
+    path = tmp_path / "mnist.npz"
+    np.savez(path, x_train=images[:8], y_train=labels[:8], x_test=images[8:], y_test=labels[8:])
+    loaded = aekit.load_mnist(str(path), flatten=False)
+    assert loaded.x_train.shape == (8, 28, 28) and loaded.y_test.tolist() == labels[8:].tolist()
+
+
+def corrupt(tmp_path, kind):
+    images, labels = fake_digits(4)
+    name = "t10k-images-idx3-ubyte.gz"
+    if kind == "magic":
+        write_idx(tmp_path / name, images, 2049, True)
+    elif kind == "shape":
+        write_idx(tmp_path / name, np.zeros((4, 20, 20), np.uint8), 2051, True)
+    elif kind == "truncated gzip":
+        write_idx(tmp_path / name, images, 2051, True)
+        raw = (tmp_path / name).read_bytes()
+        (tmp_path / name).write_bytes(raw[: len(raw) // 2])
+    elif kind == "short data":
+        write_idx(tmp_path / name, images, 2051, False)
+        (tmp_path / "t10k-images-idx3-ubyte").write_bytes(
+            (tmp_path / name).read_bytes()[:-10])
+        (tmp_path / name).unlink()
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", labels, 2049, True)
+    return tmp_path
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("magic", "expected magic number 2051, found 2049"),
+    ("shape", r"images of shape \(20, 20\), expected \(28, 28\)"),
+    ("truncated gzip", "not a readable gzip file"),
+    ("short data", "truncated or corrupt"),
+])
+def test_broken_idx_files_give_one_clear_error(tmp_path, kind, message):
+    with pytest.raises(aekit.MNISTError, match=message):
+        aekit.load_mnist(corrupt(tmp_path, kind))
+
+
+def test_bad_sources_give_one_clear_error(tmp_path):
+    with pytest.raises(aekit.MNISTError, match="unknown MNIST source 'mnist'.*'auto', 'keras', 'sample'"):
+        aekit.load_mnist("mnist")
+    with pytest.raises(aekit.MNISTError, match="no such file"):
+        aekit.load_mnist(tmp_path / "missing.npz")
+    with pytest.raises(aekit.MNISTError, match="holds no MNIST IDX files"):
+        aekit.load_mnist(tmp_path)
+    images, labels = fake_digits(4)
+    write_idx(tmp_path / "train-images-idx3-ubyte", images, 2051, False)
+    with pytest.raises(aekit.MNISTError, match="has train images but no matching train labels"):
+        aekit.load_mnist(tmp_path)
+
+
+@pytest.mark.parametrize("arrays, message", [
+    ({"x_train": np.full((2, 28, 28), 2.0)}, r"pixel values must be in \[0, 1\] for float images"),
+    ({"x_train": np.full((2, 28, 28), 300, np.int32)}, r"pixel values must be in \[0, 255\]"),
+    ({"y_train": np.array([3, 12])}, "labels must be integers 0-9"),
+    ({"y_train": np.array([3])}, r"labels must have shape \(2,\)"),
+    ({"x_train": np.zeros((2, 32, 32))}, r"images must have shape \(n, 28, 28\) or \(n, 784\)"),
+    ({"y_train": None}, r"missing arrays \['y_train'\]"),
+])
+def test_bad_npz_contents_are_named(tmp_path, arrays, message):
+    images, labels = fake_digits(4)
+    contents = {"x_train": images[:2], "y_train": labels[:2], "x_test": images[2:], "y_test": labels[2:]}
+    contents.update(arrays)
+    path = tmp_path / "mnist.npz"
+    np.savez(path, **{k: v for k, v in contents.items() if v is not None})
+    with pytest.raises(aekit.MNISTError, match=message):
+        aekit.load_mnist(path)
+
+
+def test_npz_with_pickled_objects_is_refused(tmp_path):
+    path = tmp_path / "mnist.npz"
+    np.savez(path, x_train=np.array([object()], dtype=object), y_train=[1], x_test=[1], y_test=[1])
+    with pytest.raises(aekit.MNISTError, match="could not be read"):
+        aekit.load_mnist(path)
+
+
+def test_auto_falls_back_to_the_sample_and_says_why(monkeypatch, capsys):
+    def offline():
+        raise OSError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr("keras.datasets.mnist.load_data", offline)
+    timeout_before = socket.getdefaulttimeout()
+    loaded = aekit.load_mnist("auto")
+    assert "embedded sample" in loaded.source and len(loaded.x_train) == 4000
+    message = capsys.readouterr().err.strip()
+    assert message.count("\n") == 0 and "Temporary failure in name resolution" in message
+    assert socket.getdefaulttimeout() == timeout_before
+    with pytest.raises(aekit.MNISTError, match="Keras could not load or download MNIST"):
+        aekit.load_mnist("keras")
+
+
+def test_keras_source_uses_the_real_loader_with_a_timeout(monkeypatch):
+    images, labels = fake_digits(6)
+    seen = {}
+
+    def keras_loader():
+        seen["timeout"] = socket.getdefaulttimeout()
+        return (images[:4], labels[:4]), (images[4:], labels[4:])
+
+    monkeypatch.setattr("keras.datasets.mnist.load_data", keras_loader)
+    loaded = aekit.load_mnist("keras")
+    assert seen["timeout"] == data_module._DOWNLOAD_TIMEOUT_S
+    assert loaded.x_train.shape == (4, 784) and "Keras" in loaded.source
+
+
+def test_flatten_must_be_boolean():
+    with pytest.raises(ValueError, match="flatten must be True or False"):
+        aekit.load_mnist("sample", flatten="no")

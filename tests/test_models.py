@@ -1,0 +1,137 @@
+import keras
+import numpy as np
+import pytest
+
+import aekit
+from aekit.models import reconstruction_nll
+
+
+def trainable(model):
+    return sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+
+
+def summary_text(model):
+    lines = []
+    model.summary(print_fn=lambda line, **_: lines.append(line))
+    return "\n".join(lines)
+
+
+def test_default_autoencoder_is_the_reference_architecture():
+    encoder, decoder, autoencoder = aekit.build_autoencoder()
+    assert [m.name for m in (encoder, decoder, autoencoder)] == ["encoder", "decoder", "autoencoder"]
+    assert [trainable(m) for m in (encoder, decoder, autoencoder)] == [50_370, 51_152, 101_522]
+    assert "Trainable params: 101,522" in summary_text(autoencoder)
+    dense = [(l.units, l.activation.__name__) for m in (encoder, decoder)
+             for l in m.layers if isinstance(l, keras.layers.Dense)]
+    assert dense == [(64, "relu"), (2, "linear"), (64, "relu"), (784, "sigmoid")]
+    x = np.random.default_rng(0).random((3, 784), dtype=np.float32)
+    np.testing.assert_allclose(autoencoder(x).numpy(), decoder(encoder(x)).numpy(), rtol=1e-6)
+
+
+def test_larger_variant_from_arguments():
+    encoder, decoder, _ = aekit.build_autoencoder(hidden_units=(144, 72), latent_dim=48,
+                                                  hidden_activation="tanh", latent_activation="tanh")
+    dense = [(l.units, l.activation.__name__) for m in (encoder, decoder)
+             for l in m.layers if isinstance(l, keras.layers.Dense)]
+    assert dense == [(144, "tanh"), (72, "tanh"), (48, "tanh"),
+                     (72, "tanh"), (144, "tanh"), (784, "sigmoid")]
+    assert trainable(encoder) == 784 * 144 + 144 + 144 * 72 + 72 + 72 * 48 + 48
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"latent_dim": 0}, "latent_dim must be an integer in [1, 1024]"),
+    ({"hidden_units": []}, "hidden_units"),
+    ({"hidden_units": (64, -3)}, "hidden_units must be an integer in [1, 100000]"),
+    ({"hidden_activation": "relux"}, "hidden_activation must be one of"),
+    ({"input_dim": 2.5}, "input_dim must be an integer"),
+])
+def test_bad_architecture_arguments_name_the_parameter(kwargs, message):
+    with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        aekit.build_autoencoder(**kwargs)
+
+
+def test_vae_shapes_and_decoder_shared_with_autoencoder():
+    encoder, decoder, vae = aekit.build_vae(seed=3)
+    x = np.random.default_rng(0).random((5, 784), dtype=np.float32)
+    z_mean, z_log_var, z = encoder(x)
+    assert z_mean.shape == z_log_var.shape == z.shape == (5, 2)
+    assert trainable(decoder) == 51_152 and trainable(encoder) == 50_370 + 130
+    reconstruction = vae.predict(x, verbose=0)
+    assert reconstruction.shape == (5, 784) and 0 <= reconstruction.min() <= reconstruction.max() <= 1
+    np.testing.assert_allclose(reconstruction, decoder(z_mean).numpy(), atol=1e-6)  # predict decodes μ
+
+
+def test_closed_form_kl_matches_monte_carlo():
+    rng = np.random.default_rng(1)
+    mean = rng.normal(size=(4, 3)).astype(np.float32)
+    log_var = rng.normal(scale=0.7, size=(4, 3)).astype(np.float32)
+    closed = keras.ops.convert_to_numpy(aekit.kl_divergence(mean, log_var))
+    std = np.exp(0.5 * log_var)
+    z = mean + std * rng.standard_normal((200_000, 4, 3))
+    log_q = -0.5 * (((z - mean) / std) ** 2 + log_var + np.log(2 * np.pi))
+    log_p = -0.5 * (z ** 2 + np.log(2 * np.pi))
+    monte_carlo = (log_q - log_p).sum(-1).mean(0)
+    np.testing.assert_allclose(closed, monte_carlo, rtol=0.02, atol=0.01)
+    assert np.all(closed > 0)
+
+
+def test_vae_losses_are_per_example_nats(sample):
+    _, _, vae = aekit.build_vae(seed=0, beta=0.5)
+    x = sample.x_test[:64]
+    total, reconstruction, kl = (float(v) for v in vae.losses_for(x))
+    p = np.clip(vae.decoder(vae.encoder(x)[0]).numpy(), 1e-7, 1 - 1e-7)
+    deterministic = -(x * np.log(p) + (1 - x) * np.log(1 - p)).sum(-1).mean()
+    assert 400 < reconstruction < 700  # 784 pixels of an untrained sigmoid decoder: ~0.7 nats each
+    np.testing.assert_allclose(float(keras.ops.mean(reconstruction_nll(x, p))), deterministic, rtol=1e-4)
+    assert total == pytest.approx(reconstruction + 0.5 * kl, rel=1e-5)
+
+
+def test_vae_fit_evaluate_report_every_loss_on_train_and_validation(sample):
+    aekit.set_seed(0)
+    _, _, vae = aekit.build_vae(seed=0)
+    history = aekit.train(vae, sample.x_train[:1000], epochs=2, x_val=sample.x_test[:200])
+    assert set(history.history) == {"loss", "reconstruction_loss", "kl_loss",
+                                    "val_loss", "val_reconstruction_loss", "val_kl_loss"}
+    assert history.history["loss"][1] < history.history["loss"][0]
+    scores = vae.evaluate(sample.x_test[:200], verbose=0, return_dict=True)
+    assert scores["loss"] == pytest.approx(scores["reconstruction_loss"] + scores["kl_loss"], rel=1e-4)
+    assert scores["kl_loss"] > 0
+
+
+@pytest.mark.parametrize("kind", ["autoencoder", "vae"])
+def test_save_and_load_round_trip_gives_identical_outputs(kind, sample, tmp_path):
+    aekit.set_seed(0)
+    builder = aekit.build_autoencoder if kind == "autoencoder" else aekit.build_vae
+    *_, model = builder()
+    aekit.train(model, sample.x_train[:512], epochs=1)
+    path = tmp_path / f"{kind}.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    x = sample.x_test[:16]
+    np.testing.assert_array_equal(model.predict(x, verbose=0), loaded.predict(x, verbose=0))
+    assert type(loaded) is type(model)
+    if kind == "vae":
+        assert loaded.beta == 1.0
+        loaded.fit(sample.x_train[:256], epochs=1, verbose=0)  # optimizer state restored, trains on
+
+
+@pytest.mark.parametrize("kind", ["autoencoder", "vae"])
+def test_same_seed_gives_identical_weights_and_losses(kind, sample):
+    def run():
+        aekit.set_seed(42)
+        *_, model = aekit.build_autoencoder() if kind == "autoencoder" else aekit.build_vae()
+        initial = [w.copy() for w in model.get_weights()]
+        history = aekit.train(model, sample.x_train[:512], epochs=2)
+        return initial, model.get_weights(), history.history["loss"]
+
+    (init_a, final_a, loss_a), (init_b, final_b, loss_b) = run(), run()
+    for a, b in zip(init_a + final_a, init_b + final_b):
+        np.testing.assert_array_equal(a, b)
+    assert loss_a == loss_b
+
+
+def test_bad_beta_and_seed_are_rejected():
+    with pytest.raises(ValueError, match=r"beta must be a finite number in \[0.0, 1000.0\]"):
+        aekit.build_vae(beta=-1)
+    with pytest.raises(ValueError, match="seed must be an integer"):
+        aekit.set_seed(1.5)
