@@ -13,10 +13,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 from aekit.data import MNIST, MNISTError, load_mnist  # noqa: E402
-from aekit.latent import adjust_latent, decode, encode  # noqa: E402
+from aekit.latent import Adjustment, adjust_latent, decode, encode, scale_adjustments  # noqa: E402
 from aekit.models import VAE, Sampling, build_autoencoder, build_vae, kl_divergence  # noqa: E402
 from aekit.training import set_seed, train  # noqa: E402
 
 __version__ = "0.1.0"
-__all__ = ["MNIST", "MNISTError", "VAE", "Sampling", "adjust_latent", "build_autoencoder",
-           "build_vae", "decode", "encode", "kl_divergence", "load_mnist", "set_seed", "train"]
+__all__ = ["MNIST", "MNISTError", "VAE", "Adjustment", "Sampling", "adjust_latent", "build_autoencoder",
+           "build_vae", "decode", "encode", "kl_divergence", "load_mnist", "scale_adjustments", "set_seed", "train"]

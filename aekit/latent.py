@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import keras
@@ -44,14 +45,7 @@ def adjust_latent(z, dim: int, *, scale: float | None = None, offset: float | No
     if not np.all(np.isfinite(z)):
         raise ValueError("z must hold finite numbers, got NaN or infinity")
     dim = check_int("dim", dim, 0, z.shape[-1] - 1)
-    given = {name: amount for name, amount in (("scale", scale), ("offset", offset),
-                                               ("value", value)) if amount is not None}
-    if len(given) != 1:
-        raise ValueError(f"give exactly one of scale=, offset= or value=, got {sorted(given) or 'none'}")
-    (operation, amount), = given.items()
-    if isinstance(amount, bool) or not isinstance(amount, (int, float, np.number)) \
-            or not math.isfinite(amount):
-        raise ValueError(f"{operation} must be a finite number, got {amount!r}")
+    operation, amount = _check_edit(scale, offset, value)
     edited = z.copy()
     if operation == "scale":
         edited[..., dim] *= amount
@@ -60,6 +54,59 @@ def adjust_latent(z, dim: int, *, scale: float | None = None, offset: float | No
     else:
         edited[..., dim] = amount
     return edited
+
+
+@dataclasses.dataclass(frozen=True)
+class Adjustment:
+    """One edit of one latent element, e.g. ``Adjustment(0, scale=5)``; its label is ``z[0] × 5``."""
+
+    dim: int
+    scale: float | None = None
+    offset: float | None = None
+    value: float | None = None
+
+    def __post_init__(self):
+        check_int("dim", self.dim, 0)
+        _check_edit(self.scale, self.offset, self.value)
+
+    def apply(self, z) -> np.ndarray:
+        """The edited copy of ``z`` (see :func:`adjust_latent`)."""
+        return adjust_latent(z, self.dim, scale=self.scale, offset=self.offset, value=self.value)
+
+    @property
+    def label(self) -> str:
+        if self.scale is not None:
+            inverse = 1.0 / self.scale if self.scale else math.inf
+            if abs(self.scale) < 1 and abs(inverse - round(inverse)) < 1e-6:
+                return f"z[{self.dim}] ÷ {_number(inverse)}"
+            return f"z[{self.dim}] × {_number(self.scale)}"
+        if self.offset is not None:
+            return f"z[{self.dim}] {'−' if self.offset < 0 else '+'} {_number(abs(self.offset))}"
+        return f"z[{self.dim}] = {_number(self.value)}"
+
+
+def scale_adjustments(dims, factors) -> list[Adjustment]:
+    """Every dim in ``dims`` scaled by every factor in ``factors``, in that order."""
+    dims, factors = list(dims), list(factors)
+    if not dims or not factors:
+        raise ValueError(f"dims and factors must each hold at least one value, got {dims}, {factors}")
+    return [Adjustment(dim, scale=factor) for dim in dims for factor in factors]
+
+
+def _check_edit(scale, offset, value):
+    given = {name: amount for name, amount in (("scale", scale), ("offset", offset),
+                                               ("value", value)) if amount is not None}
+    if len(given) != 1:
+        raise ValueError(f"give exactly one of scale=, offset= or value=, got {sorted(given) or 'none'}")
+    (operation, amount), = given.items()
+    if isinstance(amount, bool) or not isinstance(amount, (int, float, np.number)) \
+            or not math.isfinite(amount):
+        raise ValueError(f"{operation} must be a finite number, got {amount!r}")
+    return operation, float(amount)
+
+
+def _number(x: float) -> str:
+    return f"{x:g}"
 
 
 def check_codes(name: str, codes, latent_dim: int) -> np.ndarray:

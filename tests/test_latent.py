@@ -57,3 +57,15 @@ def test_encode_and_decode_reject_mismatched_inputs():
         aekit.encode(encoder, np.full((3, 784), 255.0))
     with pytest.raises(ValueError, match=r"codes must have shape \(n, 2\)"):
         aekit.decode(decoder, np.zeros((3, 3)))
+
+
+def test_adjustment_labels_say_what_was_done():
+    labels = [a.label for a in aekit.scale_adjustments([0, 1], [5.0, 0.2])]
+    assert labels == ["z[0] × 5", "z[0] ÷ 5", "z[1] × 5", "z[1] ÷ 5"]
+    assert aekit.Adjustment(2, offset=-1.5).label == "z[2] − 1.5"
+    assert aekit.Adjustment(0, value=3).label == "z[0] = 3"
+    np.testing.assert_array_equal(aekit.Adjustment(1, scale=2).apply([1.0, 2.0]), [1.0, 4.0])
+    with pytest.raises(ValueError, match="dim must be an integer >= 0"):
+        aekit.Adjustment(-1, scale=2)
+    with pytest.raises(ValueError, match="exactly one of"):
+        aekit.Adjustment(0)

@@ -1,0 +1,345 @@
+"""Every figure of the report. Each function returns a matplotlib Figure and saves it if given a path.
+
+Figures are plain :class:`matplotlib.figure.Figure` objects (no pyplot state): a notebook shows
+one by leaving it as a cell's value, a script saves it with :func:`save_figure`. To compare
+models side by side, pass a dict ``{"autoencoder": ..., "VAE": ...}``: one panel each.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from statistics import NormalDist
+
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from aekit._checks import check_images, check_int
+from aekit.diagram import draw_architecture
+from aekit.latent import Adjustment, check_codes, decode, encode
+from aekit.models import input_width
+
+__all__ = ["draw_architecture", "plot_adjustments", "plot_history", "plot_image_rows",
+           "plot_latent_space", "plot_manifold", "plot_reconstructions", "plot_traversal",
+           "save_figure"]
+
+DPI = 120
+DIGIT_COLORS = ListedColormap(
+    ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"], name="digits")
+_CELL = 1.25  # inches per image panel
+_IMAGE_STYLE = {"cmap": "binary", "vmin": 0.0, "vmax": 1.0, "interpolation": "nearest"}
+
+
+def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: int = DPI) -> Path:
+    """Write ``fig`` as a reproducible PNG (no software or date metadata, fixed dpi).
+
+    The folder is created; the file is written beside its target and renamed into place, so
+    an interrupted run never leaves a half-written figure. Returns the path.
+    """
+    if not isinstance(fig, Figure):
+        raise ValueError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    path = Path(path)
+    if path.suffix.lower() != ".png":
+        raise ValueError(f"path must end in .png, got {str(path)!r}")
+    dpi = check_int("dpi", dpi, 30, 600)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".png", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            fig.savefig(stream, format="png", dpi=dpi, metadata={"Software": None},
+                        facecolor="white")
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def plot_image_rows(rows: Mapping[str, np.ndarray], *, captions: Mapping[str, Sequence[str]] | None = None,
+                    titles: Sequence[str] | None = None, title: str | None = None,
+                    path=None) -> Figure:
+    """One labelled row of digit images per entry of ``rows`` ({row label: images (n, 784)})."""
+    if not isinstance(rows, Mapping) or not rows:
+        raise ValueError("rows must be a non-empty dict of {row label: images}")
+    images = {label: check_images(f"rows[{label!r}]", value, 784) for label, value in rows.items()}
+    captions = dict(captions or {})
+    unknown = set(captions) - set(images)
+    if unknown:
+        raise ValueError(f"captions has rows that rows does not: {sorted(unknown)}")
+    cells = [[(image, None, text) for image, text in
+              zip(row, captions.get(label) or [None] * len(row))] for label, row in images.items()]
+    if titles is not None:
+        cells[0] = [(image, heading, text) for (image, _, text), heading in zip(cells[0], titles)]
+    fig, _ = _image_grid(cells, row_labels=list(images))
+    return _finish(fig, title, path)
+
+
+def plot_reconstructions(originals, reconstructions, labels=None, *, n: int = 10,
+                         path=None) -> Figure:
+    """Originals over reconstructions of the first ``n`` images, each with its squared error.
+
+    ``reconstructions`` is an array (n, 784) or a dict {model name: array} for one row per model.
+    """
+    n = check_int("n", n, 1, 50)
+    originals = check_images("originals", originals, 784)[:n]
+    named = reconstructions if isinstance(reconstructions, Mapping) else {"reconstruction": reconstructions}
+    rows = {"original": originals}
+    captions = {"original": [f"digit {d}" for d in _labels(labels, len(originals))]
+                if labels is not None else None}
+    for name, images in named.items():
+        images = check_images(f"reconstructions[{name!r}]", images, 784)[:n]
+        if len(images) != len(originals):
+            raise ValueError(f"reconstructions[{name!r}] has {len(images)} images but originals "
+                             f"has {len(originals)}")
+        rows[name] = images
+        captions[name] = [f"MSE {e:.3f}" for e in ((images - originals) ** 2).mean(axis=1)]
+    return plot_image_rows(rows, captions={k: v for k, v in captions.items() if v},
+                           title="Originals and reconstructions", path=path)
+
+
+def plot_adjustments(encoder, decoder, images, adjustments: Sequence[Adjustment], labels=None,
+                     *, path=None) -> Figure:
+    """One row per image: original | reconstruction | the reconstruction after each adjustment.
+
+    Each panel is titled with what was done (``z[0] × 5``) and captioned with the code it decodes.
+    """
+    images = check_images("images", images, input_width(encoder))
+    adjustments = list(adjustments)
+    if not adjustments or not all(isinstance(a, Adjustment) for a in adjustments):
+        raise ValueError("adjustments must be a non-empty list of aekit.Adjustment")
+    codes = encode(encoder, images)
+    edited = [adjustment.apply(codes) for adjustment in adjustments]  # checks every dim's range
+    decoded = [decode(decoder, codes)] + [decode(decoder, z) for z in edited]
+    digits = _labels(labels, len(images)) if labels is not None else [None] * len(images)
+    cells = []
+    for i, (image, digit) in enumerate(zip(images, digits)):
+        row = [(image, "original", f"digit {digit}" if digit is not None else None),
+               (decoded[0][i], "reconstruction", _format_code(codes[i]))]
+        row += [(decoded[k + 1][i], a.label, _format_code(edited[k][i], a.dim))
+                for k, a in enumerate(adjustments)]
+        cells.append(row)
+    fig, _ = _image_grid(cells, cell_inches=1.45)
+    return _finish(fig, "Reconstructions after editing the latent code", path)
+
+
+def plot_latent_space(codes, labels, *, highlight: Mapping[str, np.ndarray] | None = None,
+                      title: str | None = None, path=None) -> Figure:
+    """The codes of test images coloured by digit; above 2 dimensions, their PCA projection.
+
+    ``codes`` is an array (n, d) or a dict {model name: codes}. ``highlight`` marks named points
+    (codes of the same model, e.g. an image's code and its edits) on the first panel.
+    """
+    named = codes if isinstance(codes, Mapping) else {None: codes}
+    labels_array = None
+    fig = Figure(figsize=(5.2 * len(named) + 1.2, 4.8), layout="constrained")
+    axes = fig.subplots(1, len(named), squeeze=False)[0]
+    for k, (ax, (name, values)) in enumerate(zip(axes, named.items())):
+        values = np.asarray(values, dtype=np.float32)
+        values = check_codes("codes", values, values.shape[-1] if values.ndim == 2 else 0)
+        labels_array = np.asarray(_labels(labels, len(values)))
+        points, axis_names, method = _project_2d(values)
+        ax.scatter(points[:, 0], points[:, 1], c=labels_array, cmap=DIGIT_COLORS, vmin=-0.5,
+                   vmax=9.5, s=7, alpha=0.65, linewidths=0, rasterized=True)
+        if highlight and k == 0:
+            _mark_points(ax, {key: _project_2d(values, np.atleast_2d(point))[0][0]
+                              for key, point in highlight.items()})
+        ax.set_xlabel(axis_names[0])
+        ax.set_ylabel(axis_names[1])
+        ax.set_title(" — ".join(part for part in (name, method) if part), fontsize=11)
+        ax.grid(alpha=0.25)
+    handles = [Line2D([], [], marker="o", linestyle="", color=DIGIT_COLORS(d), label=str(d))
+               for d in range(10)]
+    fig.legend(handles=handles, title="digit", loc="outside right center", frameon=False)
+    return _finish(fig, title or "Latent codes of test images", path)
+
+
+def plot_manifold(decoder, codes=None, *, dims: tuple[int, int] = (0, 1), n: int = 15,
+                  title: str | None = None, path=None) -> Figure:
+    """Decoded images on an n × n grid over two latent dimensions.
+
+    Without ``codes`` the grid spans standard normal quantiles (a VAE's prior); with the codes
+    of real images it spans the range they occupy (1st to 99th percentile), as a plain
+    autoencoder's space has no prior. Other dimensions stay at 0 (prior) or the codes' median.
+    ``decoder`` may be a dict {model name: (decoder, codes or None)} to compare models.
+    """
+    named = decoder if isinstance(decoder, Mapping) else {None: (decoder, codes)}
+    n = check_int("n", n, 2, 40)
+    fig = Figure(figsize=(5.4 * len(named), 5.9), layout="constrained")
+    axes = fig.subplots(1, len(named), squeeze=False)[0]
+    for ax, (name, pair) in zip(axes, named.items()):
+        model, model_codes = pair if isinstance(decoder, Mapping) else (decoder, codes)
+        latent_dim = input_width(model)
+        if len(dims) != 2 or dims[0] == dims[1]:
+            raise ValueError(f"dims must be two different latent dimensions, got {dims}")
+        for d in dims:
+            check_int("dims", d, 0, latent_dim - 1)
+        grid, base, span = _grid_values(model_codes, latent_dim, n)
+        xs, ys = grid[dims[0]], grid[dims[1]][::-1]  # y grows upwards
+        points = np.repeat(base[None, :], n * n, axis=0)
+        points[:, dims[0]] = np.tile(xs, n)
+        points[:, dims[1]] = np.repeat(ys, n)
+        images = decode(model, points).reshape(n, n, 28, 28)
+        ax.imshow(images.transpose(0, 2, 1, 3).reshape(n * 28, n * 28), **_IMAGE_STYLE)
+        ticks = np.arange(n)[:: max(1, n // 7)]
+        ax.set_xticks(ticks * 28 + 13.5, [f"{xs[i]:.2g}" for i in ticks], fontsize=8)
+        ax.set_yticks(ticks * 28 + 13.5, [f"{ys[i]:.2g}" for i in ticks], fontsize=8)
+        ax.set_xlabel(f"z[{dims[0]}]")
+        ax.set_ylabel(f"z[{dims[1]}]")
+        held = "" if latent_dim == 2 else f"\nother dims at {'0' if model_codes is None else 'median'}"
+        ax.set_title(" — ".join(part for part in (name, span) if part) + held, fontsize=10)
+    return _finish(fig, title or "Decoded latent grid", path)
+
+
+def plot_traversal(decoder, code, codes=None, *, steps: int = 9, title: str | None = None,
+                   path=None) -> Figure:
+    """One row per latent dimension: the decoded image as that element sweeps a range, the
+    others held at ``code``. The range is the codes' 1st–99th percentile, or standard normal
+    quantiles without codes (a VAE's prior); the panel nearest the image's own value is framed."""
+    steps = check_int("steps", steps, 3, 25)
+    latent_dim = input_width(decoder)
+    code = check_codes("code", code, latent_dim)[0]
+    grid, _, span = _grid_values(codes, latent_dim, steps)
+    cells = []
+    for d in range(latent_dim):
+        points = np.repeat(code[None, :], steps, axis=0)
+        points[:, d] = grid[d]
+        images = decode(decoder, points)
+        nearest = int(np.argmin(np.abs(grid[d] - code[d])))
+        cells.append([(image, None, f"{value:.2g}" + (" ●" if j == nearest else ""))
+                      for j, (image, value) in enumerate(zip(images, grid[d]))])
+    fig, axes = _image_grid(cells, row_labels=[f"z[{d}]" for d in range(latent_dim)],
+                            cell_inches=1.0)
+    for row, axes_row in zip(cells, axes):
+        for (_, _, caption), ax in zip(row, axes_row):
+            if caption.endswith("●"):
+                for spine in ax.spines.values():
+                    spine.set(color="#d62728", linewidth=2.0)
+    return _finish(fig, title or f"Traversal of each latent element ({span}; ● nearest the image's code)",
+                   path)
+
+
+def plot_history(history, *, title: str | None = None, path=None) -> Figure:
+    """Training and validation curves of every loss and metric in a Keras History (or its dict)."""
+    record = getattr(history, "history", history)
+    if not isinstance(record, Mapping) or not record:
+        raise ValueError("history must be a Keras History or a non-empty dict of metric lists")
+    names = sorted((key for key in record if not key.startswith("val_")),
+                   key=lambda key: (_METRIC_ORDER.index(key) if key in _METRIC_ORDER else 99, key))
+    fig = Figure(figsize=(4.0 * len(names), 3.4), layout="constrained")
+    axes = fig.subplots(1, len(names), squeeze=False)[0]
+    for ax, name in zip(axes, names):
+        epochs = np.arange(1, len(record[name]) + 1)
+        ax.plot(epochs, record[name], label="training", color="#1f77b4", linewidth=1.8)
+        if f"val_{name}" in record:
+            ax.plot(epochs, record[f"val_{name}"], label="validation", color="#ff7f0e",
+                    linewidth=1.8, linestyle="--")
+        heading = ("total loss (nats)" if name == "loss" and "kl_loss" in record
+                   else _METRIC_TITLES.get(name, name.replace("_", " ")))
+        ax.set_title(heading, fontsize=11)
+        ax.set_xlabel("epoch")
+        ax.grid(alpha=0.3)
+        ax.legend(frameon=False, fontsize=9)
+    return _finish(fig, title or "Training curves", path)
+
+
+_METRIC_ORDER = ["loss", "reconstruction_loss", "kl_loss", "mse"]
+_METRIC_TITLES = {"loss": "loss", "reconstruction_loss": "reconstruction loss (nats)",
+                  "kl_loss": "KL divergence (nats)", "mse": "mean squared error"}
+
+
+def _image_grid(cells, *, row_labels=None, cell_inches: float = _CELL):
+    """Draw rows of (image, title, caption) cells; ``None`` titles and captions are left out.
+    Returns the figure and its 2-D array of axes."""
+    n_rows, n_cols = len(cells), max(len(row) for row in cells)
+    has_title = any(title for row in cells for _, title, _ in row)
+    has_caption = any(caption for row in cells for _, _, caption in row)
+    height = cell_inches * (1 + 0.16 * has_title + 0.13 * has_caption)
+    fig = Figure(figsize=(cell_inches * n_cols + (1.0 if row_labels else 0), height * n_rows + 0.5),
+                 layout="constrained")
+    fig.get_layout_engine().set(w_pad=0.02, h_pad=0.02, wspace=0.02, hspace=0.02)
+    axes = fig.subplots(n_rows, n_cols, squeeze=False)
+    for r, row in enumerate(cells):
+        for c in range(n_cols):
+            ax = axes[r, c]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            for spine in ax.spines.values():
+                spine.set(color="#bbbbbb", linewidth=0.8)
+            if c >= len(row):
+                ax.set_visible(False)
+                continue
+            image, heading, caption = row[c]
+            ax.imshow(np.asarray(image).reshape(28, 28), **_IMAGE_STYLE)
+            if heading:
+                ax.set_title(heading, fontsize=10, pad=3)
+            if caption:
+                ax.set_xlabel(caption, fontsize=8, labelpad=2)
+        if row_labels:
+            axes[r, 0].set_ylabel(row_labels[r], rotation=0, ha="right", va="center", fontsize=10)
+    return fig, axes
+
+
+def _finish(fig: Figure, title: str | None, path) -> Figure:
+    if title:
+        fig.suptitle(title, fontsize=12, fontweight="bold")
+    if path is not None:
+        save_figure(fig, path)
+    return fig
+
+
+def _labels(labels, n: int) -> list[int]:
+    values = np.asarray(labels).ravel()
+    if len(values) < n:
+        raise ValueError(f"labels must hold at least {n} values (one per image), got {len(values)}")
+    return [int(v) for v in values[:n]]
+
+
+def _format_code(z, dim: int | None = None) -> str:
+    """Short text of a code: every value up to 3 dimensions, else the edited one (or the first)."""
+    if len(z) <= 3:
+        return "z = (" + ", ".join(f"{v:.3g}" for v in z) + ")"
+    return f"z[{dim or 0}] = {z[dim or 0]:.3g}, …"
+
+
+def _project_2d(codes, points=None):
+    """Codes in 2-D: as they are for d = 2, else on their first two principal components."""
+    if codes.shape[1] == 1:
+        raise ValueError("codes must have at least 2 dimensions to be drawn in a plane")
+    if codes.shape[1] == 2:
+        return (codes if points is None else points), ("z[0]", "z[1]"), None
+    mean = codes.mean(axis=0)
+    _, singular, components = np.linalg.svd(codes - mean, full_matrices=False)
+    share = singular ** 2 / np.sum(singular ** 2)
+    projected = ((codes if points is None else points) - mean) @ components[:2].T
+    names = tuple(f"PC {i + 1} ({100 * share[i]:.0f}% of variance)" for i in range(2))
+    return projected, names, f"PCA projection of the {codes.shape[1]}-D codes"
+
+
+def _mark_points(ax, points: Mapping[str, np.ndarray]):
+    """Mark named 2-D points; the first is the origin of arrows to the others (its edits)."""
+    items = list(points.items())
+    (_, start), markers = items[0], ["*", "X", "P", "D", "s", "^", "v", "<", ">"]
+    for k, (name, point) in enumerate(items):
+        if k:
+            ax.annotate("", xy=point, xytext=start,
+                        arrowprops={"arrowstyle": "->", "color": "black", "linewidth": 1.0})
+        ax.scatter(*point, marker=markers[k % len(markers)], s=140, color="white",
+                   edgecolors="black", linewidths=1.3, zorder=5, label=name)
+    ax.legend(loc="best", fontsize=8, framealpha=0.9, markerscale=0.6)
+
+
+def _grid_values(codes, latent_dim: int, n: int):
+    """Per-dimension sweep values, the base code for the other dimensions, and a description."""
+    if codes is None:
+        quantiles = [NormalDist().inv_cdf((i + 0.5) / n) for i in range(n)]
+        grid = np.tile(np.asarray(quantiles, np.float32), (latent_dim, 1))
+        return grid, np.zeros(latent_dim, np.float32), "standard normal quantiles"
+    codes = check_codes("codes", codes, latent_dim)
+    low, high = np.percentile(codes, [1, 99], axis=0)
+    grid = np.stack([np.linspace(a, b, n, dtype=np.float32) for a, b in zip(low, high)])
+    return grid, np.median(codes, axis=0).astype(np.float32), "1st–99th percentile of the codes"
