@@ -249,7 +249,7 @@ def plot_history(history, *, title: str | None = None, path=None) -> Figure:
 
 _METRIC_ORDER = ["loss", "reconstruction_loss", "kl_loss", "mse"]
 _METRIC_TITLES = {"loss": "loss", "reconstruction_loss": "reconstruction loss (nats)",
-                  "kl_loss": "KL divergence (nats)", "mse": "mean squared error"}
+                  "kl_loss": "KL divergence (nats)", "mse": "mean squared error", "val_mse": "mean squared error"}
 
 
 def _image_grid(cells, *, row_labels=None, cell_inches: float = _CELL):

@@ -1,0 +1,75 @@
+"""Headless papermill runs of the notebooks, as an instructor regenerates them."""
+
+import json
+import re
+
+import papermill
+import pytest
+
+from conftest import ROOT
+
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def run(name, tmp_path, **parameters):
+    """Execute a notebook with papermill (cwd = notebooks/, figures to a temporary folder)."""
+    figures = tmp_path / "figures"
+    output = tmp_path / name
+    papermill.execute_notebook(NOTEBOOKS / name, output, cwd=str(NOTEBOOKS), progress_bar=False,
+                               parameters={"figures_dir": str(figures), **parameters})
+    return json.loads(output.read_text()), figures
+
+
+def outputs_text(notebook):
+    chunks = []
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            chunks.append("".join(output.get("text", "")))
+            for key in ("text/plain", "text/markdown"):
+                chunks.append("".join(output.get("data", {}).get(key, "")))
+    return "\n".join(chunks)
+
+
+Q2_FIGURES = {"q2_architecture.png", "q2_history.png", "q2_reconstructions.png",
+              "q2_adjustments.png", "q2_latent_space.png", "q2_traversal.png"}
+
+
+def test_q2_with_its_defaults_writes_every_figure_and_describes_each_edit(tmp_path):
+    notebook, figures = run("q2_autoencoder.ipynb", tmp_path)
+    assert {p.name for p in figures.iterdir()} == Q2_FIGURES
+    text = outputs_text(notebook)
+    assert "101,522" in text and "50,370" in text and "51,152" in text
+    for label in ("z[0] × 5", "z[0] ÷ 5", "z[1] × 5", "z[1] ÷ 5"):
+        assert f"**{label}** moves z[{label[2]}]" in text
+    assert "the classifier" in text and "pixel MSE" in text
+
+
+def test_q2_with_a_three_dimensional_code(tmp_path):
+    notebook, figures = run("q2_autoencoder.ipynb", tmp_path, latent_dim=3, adjust_dims=[0, 2],
+                            epochs=5)
+    text = outputs_text(notebook)
+    assert "**z[2] × 5** moves z[2]" in text and "z[1] × 5" not in text
+    assert {p.name for p in figures.iterdir()} == Q2_FIGURES
+
+
+@pytest.mark.parametrize("parameters, message", [
+    ({"adjust_dims": [0, 2]}, r"adjust_dims must be an integer in [0, 1], got 2"),
+    ({"epochs": 0}, "epochs must be an integer in [1, 10000], got 0"),
+    ({"data_source": "mnist"}, "data_source must be one of 'auto', 'keras', 'sample'"),
+])
+def test_q2_bad_parameter_fails_fast_with_the_notebooks_message(tmp_path, parameters, message):
+    with pytest.raises(papermill.PapermillExecutionError) as failure:
+        run("q2_autoencoder.ipynb", tmp_path, **parameters)
+    assert failure.value.ename == "ValueError"
+    assert message in failure.value.evalue
+    assert not (tmp_path / "figures").exists()  # it failed before drawing anything
+
+
+def test_documented_parameters_are_the_notebooks_parameters():
+    readme = (ROOT / "README.md").read_text()
+    for name in ("q2_autoencoder.ipynb",):
+        declared = set(papermill.inspect_notebook(NOTEBOOKS / name))
+        section = re.split(r"\n#", readme.split(f"### `notebooks/{name}`")[1])[0]
+        documented = {line.split("`")[1] for line in section.splitlines()
+                      if line.startswith("| `")}
+        assert documented == declared, f"README and {name} disagree on parameters"

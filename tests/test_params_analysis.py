@@ -1,0 +1,74 @@
+import numpy as np
+import pytest
+
+import aekit
+from aekit import analysis
+from aekit.params import check_q1_parameters, check_q2_parameters
+
+Q2 = dict(epochs=60, batch_size=64, learning_rate=0.003, hidden_units=64, latent_dim=2,
+          adjust_dims=[0, 1], factors=[5.0, 0.2], image_index=0, seed=0, data_source="auto",
+          figures_dir="../figures")
+Q1 = dict(epochs=60, batch_size=64, learning_rate=0.003, hidden_units=64, latent_dim=2, beta=1.0,
+          prior_samples=1000, seed=0, data_source="sample", figures_dir="../figures")
+
+
+def test_defaults_are_valid():
+    check_q2_parameters(**Q2)
+    check_q1_parameters(**Q1)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"adjust_dims": [0, 2]}, r"adjust_dims must be an integer in \[0, 1\], got 2"),
+    ({"adjust_dims": []}, "adjust_dims must be a non-empty list"),
+    ({"factors": [5.0, float("nan")]}, "factors must be a finite number"),
+    ({"epochs": -1}, r"epochs must be an integer in \[1, 10000\]"),
+    ({"learning_rate": 0}, r"learning_rate must be a finite number in \(0.0, 1.0\]"),
+    ({"image_index": -2}, "image_index must be an integer >= 0"),
+    ({"data_source": "nowhere/mnist.npz"}, "data_source must be one of 'auto', 'keras', 'sample'"),
+    ({"figures_dir": ""}, "figures_dir must be the path of a folder"),
+])
+def test_bad_q2_parameters_are_named(change, message):
+    with pytest.raises(ValueError, match=message):
+        check_q2_parameters(**{**Q2, **change})
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"beta": 0}, r"beta must be a finite number in \(0.0, 1000.0\]"),
+    ({"beta": "1"}, "beta must be a finite number"),
+    ({"prior_samples": 5}, r"prior_samples must be an integer in \[10, 100000\]"),
+])
+def test_bad_q1_parameters_are_named(change, message):
+    with pytest.raises(ValueError, match=message):
+        check_q1_parameters(**{**Q1, **change})
+
+
+def test_image_measures_on_drawn_strokes():
+    vertical = np.zeros((28, 28), np.float32)
+    vertical[4:24, 12:15] = 1.0  # a 3-pixel-wide upright bar
+    slanted = np.zeros((28, 28), np.float32)
+    for row in range(4, 24):
+        column = 14 + (14 - row) // 3  # top to the right
+        slanted[row, column:column + 2] = 1.0
+    m = analysis.measure_images(np.stack([vertical, slanted]).reshape(2, 784))
+    assert m.ink[0] == pytest.approx(60.0)
+    assert m.thickness[0] == pytest.approx(2 * 60 / 46)  # 2·area/perimeter of a 20×3 bar
+    assert abs(m.slant[0]) < 1e-6 and m.slant[1] > 10
+    assert (m.centre_x[0], m.centre_y[0]) == pytest.approx((13.0, 13.5))
+    assert m.sharpness[0] == 1.0
+
+
+def test_edit_report_is_computed_from_the_models(sample):
+    aekit.set_seed(0)
+    encoder, decoder, autoencoder = aekit.build_autoencoder()
+    aekit.train(autoencoder, sample.x_train[:1000], epochs=3)
+    classifier = analysis.train_digit_classifier(sample.x_train[:1000], sample.y_train[:1000], epochs=3)
+    train_codes = aekit.encode(encoder, sample.x_train[:1000])
+    adjustments = [aekit.Adjustment(0, scale=1000.0), aekit.Adjustment(1, scale=1.0)]
+    report = analysis.describe_adjustments(encoder, decoder, sample.x_test[0], adjustments,
+                                           train_codes, classifier)
+    assert [row["panel"] for row in report.rows] == ["reconstruction", "z[0] × 1000", "z[1] × 1"]
+    far, identity = report.sentences
+    assert "outside the range of all 1,000 training codes" in far
+    assert "pixel MSE 0.0000" in identity and "its centre stays put" in identity
+    assert "classifier still sees" in identity
+    assert report.to_markdown().startswith("| panel |") and "z[0] × 1000" in report._repr_markdown_()
