@@ -65,9 +65,30 @@ def test_q2_bad_parameter_fails_fast_with_the_notebooks_message(tmp_path, parame
     assert not (tmp_path / "figures").exists()  # it failed before drawing anything
 
 
+Q1_FIGURES = {"q1_architecture_vae.png", "q1_architecture_autoencoder.png", "q1_vae_history.png",
+              "q1_latent_spaces.png", "q1_prior_samples.png", "q1_manifolds.png",
+              "q1_interpolations.png", "q1_reconstructions.png"}
+
+
+def test_q1_with_a_four_dimensional_code_states_measured_advantage_and_disadvantage(tmp_path):
+    notebook, figures = run("q1_vae.ipynb", tmp_path, latent_dim=4, epochs=10)
+    assert {p.name for p in figures.iterdir()} == Q1_FIGURES
+    text = outputs_text(notebook)
+    assert "**Advantage — a latent space you can sample from.**" in text
+    assert "**Disadvantage — blurrier, less faithful reconstructions.**" in text
+    assert "a 4-number code" in text and "arxiv.org/abs/1312.6114" in json.dumps(notebook)
+
+
+def test_q1_bad_beta_fails_fast_with_the_notebooks_message(tmp_path):
+    with pytest.raises(papermill.PapermillExecutionError) as failure:
+        run("q1_vae.ipynb", tmp_path, beta=-0.5)
+    assert failure.value.ename == "ValueError"
+    assert "beta must be a finite number in (0.0, 1000.0], got -0.5" in failure.value.evalue
+
+
 def test_documented_parameters_are_the_notebooks_parameters():
     readme = (ROOT / "README.md").read_text()
-    for name in ("q2_autoencoder.ipynb",):
+    for name in ("q1_vae.ipynb", "q2_autoencoder.ipynb"):
         declared = set(papermill.inspect_notebook(NOTEBOOKS / name))
         section = re.split(r"\n#", readme.split(f"### `notebooks/{name}`")[1])[0]
         documented = {line.split("`")[1] for line in section.splitlines()

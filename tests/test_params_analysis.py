@@ -72,3 +72,47 @@ def test_edit_report_is_computed_from_the_models(sample):
     assert "pixel MSE 0.0000" in identity and "its centre stays put" in identity
     assert "classifier still sees" in identity
     assert report.to_markdown().startswith("| panel |") and "z[0] × 1000" in report._repr_markdown_()
+
+
+def test_frechet_distance_is_zero_for_equal_sets_and_grows_with_shift():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(2000, 5))
+    assert analysis.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
+    assert analysis.frechet_distance(a, a + 3.0) == pytest.approx(45.0, rel=1e-6)  # 5 dims × 3²
+    wide = rng.normal(scale=2.0, size=(2000, 5))
+    assert analysis.frechet_distance(a, wide) == pytest.approx(5.0, rel=0.15)  # Σ (σa − σb)²
+    with pytest.raises(ValueError, match="features must be two"):
+        analysis.frechet_distance(a, a[:, :3])
+
+
+def test_sampling_and_interpolation_helpers():
+    prior = analysis.sample_codes(20_000, 2, seed=1)
+    assert prior.shape == (20_000, 2)
+    np.testing.assert_allclose(prior.std(axis=0), 1.0, atol=0.03)
+    codes = np.random.default_rng(2).normal(loc=[10, -5], scale=[3, 0.5], size=(5000, 2))
+    fitted = analysis.sample_codes(20_000, 2, seed=1, codes=codes)
+    np.testing.assert_allclose(fitted.mean(axis=0), [10, -5], atol=0.1)
+    path = analysis.interpolate_codes([[0.0, 0.0]], [[4.0, 2.0]], steps=5)
+    np.testing.assert_allclose(path[0], [[0, 0], [1, 0.5], [2, 1], [3, 1.5], [4, 2]])
+
+
+def test_comparison_measures_both_models(sample):
+    aekit.set_seed(0)
+    ae = aekit.build_autoencoder()
+    vae = aekit.build_vae(seed=0)
+    for parts in (ae, vae):
+        aekit.train(parts[2], sample.x_train[:1000], epochs=3)
+    classifier = analysis.train_digit_classifier(sample.x_train[:1000], sample.y_train[:1000], epochs=3)
+    comparison = analysis.compare_models(ae, vae, sample.x_train[:1000], sample.x_test[:200],
+                                         classifier, n_samples=100, pairs=20)
+    for name in ("autoencoder", "VAE"):
+        scores = comparison.scores[name]
+        assert 0 < scores["mse"] < 0.2 and scores["prior_fd"] > 0 and 0 <= scores["prior_digits"] <= 10
+        assert comparison.samples[name].shape == (100, 784)
+        assert comparison.interpolations[name].shape == (9, 784)
+    elbo = comparison.elbo
+    assert elbo["negative_elbo"] == pytest.approx(elbo["reconstruction"] + elbo["kl"])
+    text = comparison.to_markdown()
+    assert f"{comparison.scores['VAE']['prior_fd']:.1f}" in comparison.advantage()
+    assert f"{comparison.scores['autoencoder']['mse']:.4f}" in comparison.disadvantage()
+    assert text.startswith("| measure | autoencoder | VAE |")
