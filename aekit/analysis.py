@@ -60,9 +60,9 @@ def train_digit_classifier(x_train, y_train, *, epochs: int = 15, seed: int = 0)
     classifier = keras.Sequential([keras.Input((784,)),
                                    keras.layers.Dense(128, activation="relu"),
                                    keras.layers.Dense(10, activation="softmax")], name="digit_classifier")
-    classifier.compile(keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
-                       metrics=["accuracy"])
-    classifier.fit(x_train, y_train, epochs=epochs, batch_size=64, verbose=0)
+    classifier.compile(keras.optimizers.Adam(2e-3), loss="sparse_categorical_crossentropy",
+                       metrics=["accuracy"], steps_per_execution=32)
+    classifier.fit(x_train, y_train, epochs=epochs, batch_size=128, verbose=0)
     return classifier
 
 

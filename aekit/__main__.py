@@ -1,0 +1,5 @@
+"""``python -m aekit report``: see :mod:`aekit.report`."""
+
+from aekit.report import main
+
+raise SystemExit(main())

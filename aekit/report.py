@@ -1,0 +1,270 @@
+"""Regenerate the report: run every notebook with papermill, refresh figures/, export HTML.
+
+    python -m aekit report [--output DIR] [-p NAME VALUE]... [-f params.yaml] [--only q2]
+                           [--quick] [--data SOURCE] [--refresh-committed]
+
+Notebooks run in a build folder, never over the committed ones (unless ``--refresh-committed``).
+Their figures are written to a staging folder and swapped into ``figures/`` only when every
+notebook has succeeded, so a failed run leaves the previous figures intact.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from aekit._checks import check_int
+
+QUICK = {"epochs": 2, "prior_samples": 100}  # a smoke configuration: every cell runs, fast
+
+
+@dataclass
+class Result:
+    """What happened to one notebook."""
+
+    name: str
+    status: str = "not run"
+    seconds: float = 0.0
+    figures: list[str] = field(default_factory=list)
+    output: Path | None = None
+    error: str = ""
+
+
+class ReportError(Exception):
+    """A problem with the request (bad parameter, unknown notebook) or a failed notebook."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point of ``aekit`` and ``python -m aekit``."""
+    parser = argparse.ArgumentParser(prog="aekit", description="aekit's report tools")
+    commands = parser.add_subparsers(dest="command", required=True)
+    report = commands.add_parser("report", help="regenerate the notebooks, figures and HTML report")
+    report.add_argument("--notebooks", type=Path, default=Path("notebooks"),
+                        help="folder of the notebooks (default: notebooks)")
+    report.add_argument("--figures", type=Path, default=Path("figures"),
+                        help="folder of the committed figures to refresh (default: figures)")
+    report.add_argument("--output", type=Path, default=Path("build/report"),
+                        help="where executed notebooks and HTML go (default: build/report)")
+    report.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
+                        metavar=("NAME", "VALUE"), help="set NAME in every notebook that declares it")
+    report.add_argument("-f", "--parameters-file", type=Path,
+                        help="YAML of per-notebook values: {q2_autoencoder: {latent_dim: 3}}")
+    report.add_argument("--only", action="append", default=[], metavar="NOTEBOOK",
+                        help="run only this notebook (q1, q2 or a full name); repeatable")
+    report.add_argument("--quick", action="store_true",
+                        help=f"fast smoke configuration: {', '.join(f'{k}={v}' for k, v in QUICK.items())}")
+    report.add_argument("--data", metavar="SOURCE", help="data_source for every notebook: auto, keras, sample or a path")
+    report.add_argument("--jobs", type=int, default=2,
+                        help="notebooks run at once (default: 2, one per core of a small machine)")
+    report.add_argument("--refresh-committed", action="store_true",
+                        help="re-execute the committed notebooks in place with their defaults")
+    args = parser.parse_args(argv)
+    try:
+        if args.refresh_committed:
+            if args.parameter or args.parameters_file or args.quick or args.data:
+                raise ReportError("--refresh-committed runs the notebooks with their own defaults: "
+                                  "it takes no -p, -f, --quick or --data")
+            results = refresh_committed(args.notebooks, args.output, only=args.only)
+        else:
+            overrides = {name: _parse_value(value) for name, value in args.parameter}
+            if args.data:
+                overrides["data_source"] = args.data
+            results = run_report(args.notebooks, args.output, args.figures, overrides=overrides,
+                                 per_notebook=_read_parameters_file(args.parameters_file),
+                                 only=args.only, jobs=args.jobs, quick=args.quick)
+    except (ReportError, ValueError) as error:
+        print(f"aekit report: error: {error}", file=sys.stderr)
+        return 2 if "failed" not in str(error) else 1
+    return 0 if all(r.status == "ok" for r in results) else 1
+
+
+def run_report(notebooks_dir: Path, output_dir: Path, figures_dir: Path, *, overrides=None,
+               per_notebook=None, only=(), jobs: int = 1, quick: bool = False,
+               log=print) -> list[Result]:
+    """Execute the notebooks into ``output_dir`` (figures staged, then swapped into
+    ``figures_dir``), export HTML pages and an index; return one Result per notebook.
+    Raises ReportError, after printing the summary, if a notebook fails."""
+    import papermill
+
+    notebooks = _select(notebooks_dir, only)
+    parameters = _plan_parameters(notebooks, overrides or {}, per_notebook or {}, quick)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=figures_dir))
+    results = [Result(path.stem, output=output_dir / path.name) for path in notebooks]
+
+    def execute(number, path, result):
+        started = time.perf_counter()
+        try:
+            papermill.execute_notebook(
+                path, result.output, cwd=str(notebooks_dir), progress_bar=False, log_output=False,
+                parameters={**parameters[path.stem], "figures_dir": str((staging / path.stem).resolve())})
+            result.status = "ok"
+            result.figures = sorted(p.name for p in (staging / path.stem).glob("*.png"))
+        except papermill.PapermillExecutionError as error:
+            result.status = "failed"
+            result.error = f"{error.ename}: {error.evalue} (cell {error.cell_index})"
+        result.seconds = time.perf_counter() - started
+        log(f"[{number}/{len(notebooks)}] {path.stem}: {result.status} in {result.seconds:.1f} s"
+            + (f", {len(result.figures)} figures" if result.status == "ok" else ""), flush=True)
+
+    try:
+        with ThreadPoolExecutor(max_workers=check_int("jobs", jobs, 1, 16)) as pool:
+            futures = [pool.submit(execute, n, p, r)
+                       for n, (p, r) in enumerate(zip(notebooks, results), start=1)]
+            for future in futures:
+                if not future.cancelled():
+                    future.result()
+                if any(r.status == "failed" for r in results):
+                    for pending in futures:
+                        pending.cancel()  # stop what has not started; running ones finish
+        failed = [r for r in results if r.status == "failed"]
+        if not failed:
+            for result in results:  # every notebook succeeded: swap the new figures in
+                for name in result.figures:
+                    (staging / result.name / name).replace(figures_dir / name)
+            for result in results:
+                _export_html(result.output)
+            _write_index(output_dir, results)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    log(_summary(results, output_dir))
+    if failed:
+        raise ReportError(f"{failed[0].name} failed: {failed[0].error}\n"
+                          f"partial output: {failed[0].output}\n"
+                          f"{figures_dir}/ was left as it was")
+    return results
+
+
+def refresh_committed(notebooks_dir: Path, output_dir: Path, *, only=(), log=print) -> list[Result]:
+    """Re-execute the committed notebooks with their own defaults (no injected parameters) and,
+    for each that succeeds, replace the committed copy: this keeps nbval's reference outputs current."""
+    import papermill
+
+    output_dir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for path in _select(notebooks_dir, only):
+        result = Result(path.stem, output=output_dir / f"committed-{path.name}")
+        log(f"refreshing {path} …", flush=True)
+        started = time.perf_counter()
+        try:
+            papermill.execute_notebook(path, result.output, cwd=str(notebooks_dir),
+                                       progress_bar=False, log_output=False)
+        except papermill.PapermillExecutionError as error:
+            result.status, result.error = "failed", f"{error.ename}: {error.evalue}"
+            results.append(result)
+            log("FAILED")
+            raise ReportError(f"{path.stem} failed: {result.error}\npartial output: "
+                              f"{result.output}\n{path} was left as it was") from None
+        result.status, result.seconds = "ok", time.perf_counter() - started
+        shutil.copyfile(result.output, path)
+        results.append(result)
+        log(f"ok in {result.seconds:.1f} s")
+    return results
+
+
+def _select(notebooks_dir: Path, only) -> list[Path]:
+    notebooks = sorted(notebooks_dir.glob("*.ipynb"))
+    if not notebooks:
+        raise ReportError(f"no notebooks in {notebooks_dir}/: run from the repository root "
+                          f"or pass --notebooks DIR")
+    if not only:
+        return notebooks
+    chosen = [p for p in notebooks if any(p.stem == o or p.stem.startswith(f"{o}_") for o in only)]
+    unknown = [o for o in only if not any(p.stem == o or p.stem.startswith(f"{o}_") for p in notebooks)]
+    if unknown:
+        raise ReportError(f"--only {unknown[0]!r} names no notebook; choose from "
+                          f"{', '.join(p.stem for p in notebooks)}")
+    return chosen
+
+
+def _plan_parameters(notebooks, overrides: dict, per_notebook: dict, quick: bool) -> dict[str, dict]:
+    """Per notebook: the QUICK values it declares (if ``quick``), the overrides it declares, then
+    its own file entries. A name the user gives that no notebook declares is an error."""
+    import papermill
+
+    declared = {p.stem: set(papermill.inspect_notebook(str(p))) for p in notebooks}
+    known = set().union(*declared.values())
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise ReportError(f"unknown parameter {unknown[0]!r}: no notebook declares it "
+                          f"(known: {', '.join(sorted(known))})")
+    plan = {}
+    for stem, names in declared.items():
+        plan[stem] = {k: v for k, v in {**(QUICK if quick else {}), **overrides}.items() if k in names}
+    for key, values in per_notebook.items():
+        stems = [s for s in declared if s == key or s.startswith(f"{key}_")]
+        if not stems:
+            raise ReportError(f"parameters file names notebook {key!r}, which is not being run "
+                              f"(running: {', '.join(declared)})")
+        for stem in stems:
+            extra = sorted(set(values) - declared[stem])
+            if extra:
+                raise ReportError(f"parameters file: {stem} declares no parameter {extra[0]!r} "
+                                  f"(it declares: {', '.join(sorted(declared[stem]))})")
+            plan[stem].update(values)
+    for stem in plan:
+        plan[stem].pop("figures_dir", None)  # the report decides where figures go
+    return plan
+
+
+def _read_parameters_file(path: Path | None) -> dict:
+    if path is None:
+        return {}
+    try:
+        content = yaml.safe_load(path.read_text()) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise ReportError(f"cannot read parameters file {path}: {error}") from None
+    if not isinstance(content, dict) or not all(isinstance(v, dict) for v in content.values()):
+        raise ReportError(f"parameters file {path} must map notebook names to parameter "
+                          f"mappings, e.g. {{q2_autoencoder: {{latent_dim: 3}}}}")
+    return content
+
+
+def _parse_value(text: str):
+    """Read a -p value as papermill's CLI does: YAML (numbers, lists, True/False/None)."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
+def _export_html(notebook: Path) -> Path:
+    """A self-contained HTML page beside the executed notebook (figures embedded as data URIs)."""
+    import nbconvert
+    import nbformat
+
+    body, _ = nbconvert.HTMLExporter().from_notebook_node(nbformat.read(notebook, as_version=4))
+    page = notebook.with_suffix(".html")
+    page.write_text(body, encoding="utf-8")
+    return page
+
+
+def _write_index(output_dir: Path, results: list[Result]) -> None:
+    rows = "\n".join(
+        f"<tr><td><a href=\"{html.escape(r.name)}.html\">{html.escape(r.name)}</a></td>"
+        f"<td>{r.status}</td><td>{r.seconds:.1f}</td><td>{len(r.figures)}</td></tr>" for r in results)
+    (output_dir / "index.html").write_text(
+        "<!doctype html><meta charset=\"utf-8\"><title>aekit report</title>"
+        "<style>body{font-family:sans-serif;max-width:40em;margin:2em auto}"
+        "td,th{padding:.3em 1em;text-align:left}</style>"
+        "<h1>aekit report</h1><table><tr><th>notebook</th><th>status</th><th>seconds</th>"
+        f"<th>figures</th></tr>\n{rows}\n</table>\n", encoding="utf-8")
+
+
+def _summary(results: list[Result], output_dir: Path) -> str:
+    width = max(len(r.name) for r in results)
+    lines = [f"{'notebook':<{width}}  status   seconds  figures"]
+    lines += [f"{r.name:<{width}}  {r.status:<7}  {r.seconds:7.1f}  {len(r.figures):7d}" for r in results]
+    if all(r.status == "ok" for r in results):
+        lines.append(f"report: {output_dir / 'index.html'}")
+    return "\n".join(lines)
