@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -93,8 +95,6 @@ def run_report(notebooks_dir: Path, output_dir: Path, figures_dir: Path, *, over
     """Execute the notebooks into ``output_dir`` (figures staged, then swapped into
     ``figures_dir``), export HTML pages and an index; return one Result per notebook.
     Raises ReportError, after printing the summary, if a notebook fails."""
-    import papermill
-
     notebooks = _select(notebooks_dir, only)
     parameters = _plan_parameters(notebooks, overrides or {}, per_notebook or {}, quick)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -104,15 +104,11 @@ def run_report(notebooks_dir: Path, output_dir: Path, figures_dir: Path, *, over
 
     def execute(number, path, result):
         started = time.perf_counter()
-        try:
-            papermill.execute_notebook(
-                path, result.output, cwd=str(notebooks_dir), progress_bar=False, log_output=False,
-                parameters={**parameters[path.stem], "figures_dir": str((staging / path.stem).resolve())})
-            result.status = "ok"
+        values = {**parameters[path.stem], "figures_dir": str((staging / path.stem).resolve())}
+        result.error = _papermill(path, result.output, notebooks_dir, values)
+        result.status = "failed" if result.error else "ok"
+        if not result.error:
             result.figures = sorted(p.name for p in (staging / path.stem).glob("*.png"))
-        except papermill.PapermillExecutionError as error:
-            result.status = "failed"
-            result.error = f"{error.ename}: {error.evalue} (cell {error.cell_index})"
         result.seconds = time.perf_counter() - started
         log(f"[{number}/{len(notebooks)}] {path.stem}: {result.status} in {result.seconds:.1f} s"
             + (f", {len(result.figures)} figures" if result.status == "ok" else ""), flush=True)
@@ -148,28 +144,48 @@ def run_report(notebooks_dir: Path, output_dir: Path, figures_dir: Path, *, over
 def refresh_committed(notebooks_dir: Path, output_dir: Path, *, only=(), log=print) -> list[Result]:
     """Re-execute the committed notebooks with their own defaults (no injected parameters) and,
     for each that succeeds, replace the committed copy: this keeps nbval's reference outputs current."""
-    import papermill
-
     output_dir.mkdir(parents=True, exist_ok=True)
     results = []
     for path in _select(notebooks_dir, only):
         result = Result(path.stem, output=output_dir / f"committed-{path.name}")
         log(f"refreshing {path} …", flush=True)
         started = time.perf_counter()
-        try:
-            papermill.execute_notebook(path, result.output, cwd=str(notebooks_dir),
-                                       progress_bar=False, log_output=False)
-        except papermill.PapermillExecutionError as error:
-            result.status, result.error = "failed", f"{error.ename}: {error.evalue}"
-            results.append(result)
-            log("FAILED")
-            raise ReportError(f"{path.stem} failed: {result.error}\npartial output: "
-                              f"{result.output}\n{path} was left as it was") from None
-        result.status, result.seconds = "ok", time.perf_counter() - started
-        shutil.copyfile(result.output, path)
+        result.error = _papermill(path, result.output, notebooks_dir, {})
+        result.seconds = time.perf_counter() - started
         results.append(result)
-        log(f"ok in {result.seconds:.1f} s")
+        if result.error:
+            result.status = "failed"
+            raise ReportError(f"{path.stem} failed: {result.error}\npartial output: "
+                              f"{result.output}\n{path} was left as it was")
+        result.status = "ok"
+        shutil.copyfile(result.output, path)
+        log(f"{path.stem}: ok in {result.seconds:.1f} s")
     return results
+
+
+def _papermill(notebook: Path, output: Path, cwd: Path, parameters: dict) -> str:
+    """Execute ``notebook`` in its own papermill process; return "" or the failing cell's error.
+
+    A separate process because papermill's ``cwd`` changes the working directory of the whole
+    process: two notebooks run from threads would leave it wherever the last one finished.
+    """
+    command = [sys.executable, "-m", "papermill", str(notebook), str(output), "--cwd", str(cwd),
+               "--no-progress-bar", "--no-log-output"]
+    if parameters:
+        command += ["-y", yaml.safe_dump(parameters)]  # no -y at all: no injected cell
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode == 0:
+        return ""
+    try:
+        cells = json.loads(output.read_text())["cells"]
+        for index, cell in enumerate(cells):
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "error":
+                    return f"{out['ename']}: {out['evalue']} (cell {index})"
+    except (OSError, ValueError, KeyError):
+        pass
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    return lines[-1] if lines else f"papermill exited with code {done.returncode}"
 
 
 def _select(notebooks_dir: Path, only) -> list[Path]:

@@ -116,3 +116,12 @@ def test_python_dash_m_entry_point():
     done = subprocess.run([sys.executable, "-m", "aekit", "report", "--help"], capture_output=True,
                           text=True, check=True)
     assert "--refresh-committed" in done.stdout and "--quick" in done.stdout
+
+
+def test_parallel_runs_leave_the_working_directory_alone(project):
+    import os
+
+    notebooks, figures, output = project
+    before = os.getcwd()
+    report.run_report(notebooks, output, figures, jobs=2, log=lambda *a, **k: None)
+    assert os.getcwd() == before
