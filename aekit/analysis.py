@@ -290,7 +290,8 @@ class Comparison:
                 f"(only {e['kl']:.1f} nats: a {e['latent_dim']}-number code keeps the digit's identity "
                 f"and style, not its pixels).")
 
-    def to_markdown(self) -> str:
+    def table(self) -> str:
+        """The measurements side by side, as a Markdown table."""
         rows = [("held-out reconstruction MSE per pixel (lower is better)", "mse", "{:.4f}"),
                 ("sharpness: pixels < 0.1 or > 0.9", "sharpness", "{:.1%}"),
                 ("codes: mean |μ| per element (prior: 0)", "code_mean", "{:.2f}"),
@@ -299,10 +300,13 @@ class Comparison:
                 ("z ~ N(0, I): digits seen in ≥ 5% of samples", "prior_digits", "{}"),
                 ("z ~ Gaussian fitted to the training codes: Fréchet distance", "fitted_fd", "{:.1f}"),
                 ("z between two test codes: Fréchet distance", "between_fd", "{:.1f}")]
-        table = "| measure | autoencoder | VAE |\n|---|---|---|\n" + "\n".join(
+        return "| measure | autoencoder | VAE |\n|---|---|---|\n" + "\n".join(
             f"| {name} | {fmt.format(self.scores['autoencoder'][key])} | {fmt.format(self.scores['VAE'][key])} |"
             for name, key, fmt in rows)
-        return "\n\n".join([table, self.advantage(), self.disadvantage(), self.elbo_text()])
+
+    def to_markdown(self) -> str:
+        """The table, the advantage, the disadvantage and the ELBO, as Markdown."""
+        return "\n\n".join([self.table(), self.advantage(), self.disadvantage(), self.elbo_text()])
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()

@@ -5,10 +5,10 @@ import aekit
 from aekit import analysis
 from aekit.params import check_q1_parameters, check_q2_parameters
 
-Q2 = dict(epochs=60, batch_size=64, learning_rate=0.003, hidden_units=64, latent_dim=2,
+Q2 = dict(epochs=40, batch_size=16, learning_rate=0.01, hidden_units=64, latent_dim=2,
           adjust_dims=[0, 1], factors=[5.0, 0.2], image_index=0, seed=0, data_source="auto",
           figures_dir="../figures")
-Q1 = dict(epochs=60, batch_size=64, learning_rate=0.003, hidden_units=64, latent_dim=2, beta=1.0,
+Q1 = dict(epochs=40, batch_size=16, learning_rate=0.01, hidden_units=64, latent_dim=2, beta=1.0,
           prior_samples=1000, seed=0, data_source="sample", figures_dir="../figures")
 
 
@@ -115,4 +115,4 @@ def test_comparison_measures_both_models(sample):
     text = comparison.to_markdown()
     assert f"{comparison.scores['VAE']['prior_fd']:.1f}" in comparison.advantage()
     assert f"{comparison.scores['autoencoder']['mse']:.4f}" in comparison.disadvantage()
-    assert text.startswith("| measure | autoencoder | VAE |")
+    assert text.startswith(comparison.table()) and comparison.table().startswith("| measure | autoencoder | VAE |")
