@@ -30,10 +30,9 @@ class _Block:
     role: str
 
 
-def draw_architecture(model_or_models, path=None) -> Figure:
-    """Draw the autoencoder or VAE given as ``(encoder, decoder, model)`` or the model itself."""
-    from aekit.plots import _finish
-
+def block_diagram(model_or_models) -> tuple[Figure, str]:
+    """Draw the autoencoder or VAE given as ``(encoder, decoder, model)`` or the model itself;
+    return the figure and its title (``aekit.plots.draw_architecture`` adds and saves it)."""
     encoder, decoder, variational = _split(model_or_models)
     columns = 1 + len(_dense_blocks(encoder, "")) + len(_dense_blocks(decoder, ""))
     fig = Figure(figsize=(1.9 * columns + 0.8, 4.6), layout="constrained")
@@ -89,7 +88,7 @@ def draw_architecture(model_or_models, path=None) -> Figure:
     widths += [b.units for b in _dense_blocks(decoder, "decoder")]
     total = encoder.count_params() + decoder.count_params()
     kind = "Variational autoencoder" if variational else "Autoencoder"
-    return _finish(fig, f"{kind}: {' → '.join(map(str, widths))}  ·  {total:,} parameters", path)
+    return fig, f"{kind}: {' → '.join(map(str, widths))}  ·  {total:,} parameters"
 
 
 def _split(model_or_models):

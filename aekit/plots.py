@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from aekit._checks import check_images, check_int
-from aekit.diagram import draw_architecture
+from aekit.diagram import block_diagram
 from aekit.latent import Adjustment, check_codes, decode, encode
 from aekit.models import input_width
 
@@ -58,6 +58,13 @@ def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: int = DPI) -> Path
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+def draw_architecture(model_or_models, path=None) -> Figure:
+    """A block diagram of the autoencoder or VAE (``(encoder, decoder, model)`` or the model),
+    read from its layers: names, widths, activations, parameter counts."""
+    fig, title = block_diagram(model_or_models)
+    return _finish(fig, title, path)
 
 
 def plot_image_rows(rows: Mapping[str, np.ndarray], *, captions: Mapping[str, Sequence[str]] | None = None,
@@ -135,12 +142,10 @@ def plot_latent_space(codes, labels, *, highlight: Mapping[str, np.ndarray] | No
     (codes of the same model, e.g. an image's code and its edits) on the first panel.
     """
     named = codes if isinstance(codes, Mapping) else {None: codes}
-    labels_array = None
     fig = Figure(figsize=(5.2 * len(named) + 1.2, 4.8), layout="constrained")
     axes = fig.subplots(1, len(named), squeeze=False)[0]
     for k, (ax, (name, values)) in enumerate(zip(axes, named.items())):
-        values = np.asarray(values, dtype=np.float32)
-        values = check_codes("codes", values, values.shape[-1] if values.ndim == 2 else 0)
+        values = check_codes("codes", values, np.shape(values)[-1])
         labels_array = np.asarray(_labels(labels, len(values)))
         points, axis_names, method = _project_2d(values)
         ax.scatter(points[:, 0], points[:, 1], c=labels_array, cmap=DIGIT_COLORS, vmin=-0.5,
