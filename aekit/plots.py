@@ -7,8 +7,10 @@ models side by side, pass a dict ``{"autoencoder": ..., "VAE": ...}``: one panel
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from statistics import NormalDist
@@ -235,7 +237,7 @@ def plot_history(history, *, title: str | None = None, path=None) -> Figure:
         raise ValueError("history must be a Keras History or a non-empty dict of metric lists")
     names = sorted((key for key in record if not key.startswith("val_")),
                    key=lambda key: (_METRIC_ORDER.index(key) if key in _METRIC_ORDER else 99, key))
-    fig = Figure(figsize=(4.0 * len(names), 3.4), layout="constrained")
+    fig = Figure(figsize=(max(4.0 * len(names), 6.0), 3.4), layout="constrained")
     axes = fig.subplots(1, len(names), squeeze=False)[0]
     for ax, name in zip(axes, names):
         epochs = np.arange(1, len(record[name]) + 1)
@@ -290,8 +292,12 @@ def _image_grid(cells, *, row_labels=None, cell_inches: float = _CELL):
 
 
 def _finish(fig: Figure, title: str | None, path) -> Figure:
+    """Add the bold title; if it is wider than the figure (about 9.6 bold characters an inch),
+    wrap it into lines of balanced length."""
     if title:
-        fig.suptitle(title, fontsize=12, fontweight="bold")
+        lines = math.ceil(len(title) / (fig.get_figwidth() * 9.6))
+        fig.suptitle(textwrap.fill(title, width=math.ceil(len(title) / lines) + 3),
+                     fontsize=12, fontweight="bold")
     if path is not None:
         save_figure(fig, path)
     return fig

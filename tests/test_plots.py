@@ -151,3 +151,16 @@ def test_vae_architecture_shows_heads_noise_and_sampling():
         assert fact in text
     with pytest.raises(ValueError, match="model_or_models must be the"):
         plots.draw_architecture("autoencoder")
+
+
+@pytest.mark.parametrize("draw", [
+    lambda ae: plots.plot_history({"loss": [3, 2, 1], "val_loss": [3, 2, 2]},
+                                  title="Autoencoder training (mean squared error per pixel)"),
+    lambda ae: plots.draw_architecture(ae),
+    lambda ae: plots.plot_traversal(ae[1], [0.0, 0.0], steps=5),
+])
+def test_titles_fit_inside_the_figure(draw, autoencoder):
+    fig = draw(autoencoder)
+    fig.canvas.draw()
+    box = fig._suptitle.get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width, "the title is clipped"
