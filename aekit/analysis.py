@@ -10,7 +10,7 @@ import keras
 import numpy as np
 
 from aekit._checks import check_images, check_int
-from aekit.latent import Adjustment, check_codes, decode, encode
+from aekit.latent import check_adjustments, check_codes, decode, encode
 
 _INK_THRESHOLD = 0.5  # a pixel is part of the stroke above half intensity
 
@@ -83,10 +83,8 @@ class EditReport:
         header = ("| panel | code | edited element vs training codes | pixel MSE vs reconstruction "
                   "| ink | thickness (px) | slant (°) | centre (x, y) px | classifier sees |\n"
                   "|---|---|---|---|---|---|---|---|---|\n")
-        lines = [f"| {r['panel']} | {r['code']} | {r['position']} | {r['mse']} | {r['ink']:.0f} "
-                 f"| {r['thickness']:.2f} | {r['slant']:+.0f} | ({r['cx']:.1f}, {r['cy']:.1f}) "
-                 f"| {r['digit']} ({r['confidence']:.0%}) |" for r in self.rows]
-        return header + "\n".join(lines) + "\n\n" + "\n".join(f"- {s}" for s in self.sentences)
+        return (header + "\n".join(map(_table_row, self.rows)) + "\n\n"
+                + "\n".join(f"- {s}" for s in self.sentences))
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
@@ -104,9 +102,7 @@ def describe_adjustments(encoder, decoder, image, adjustments, train_codes,
     classifier trained on the same data sees.
     """
     image = check_images("image", image, 784)[:1]
-    adjustments = list(adjustments)
-    if not adjustments or not all(isinstance(a, Adjustment) for a in adjustments):
-        raise ValueError("adjustments must be a non-empty list of aekit.Adjustment")
+    adjustments = check_adjustments(adjustments)
     code = encode(encoder, image)[0]
     train_codes = check_codes("train_codes", train_codes, len(code))
     edited = [a.apply(code) for a in adjustments]
@@ -117,44 +113,53 @@ def describe_adjustments(encoder, decoder, image, adjustments, train_codes,
 
     rows = []
     for k, (label, z) in enumerate([("reconstruction", code)] + [(a.label, e) for a, e in zip(adjustments, edited)]):
-        dim = adjustments[k - 1].dim if k else None
-        rows.append({
-            "panel": label, "code": "(" + ", ".join(f"{v:.2f}" for v in z) + ")",
-            "position": "—" if dim is None else _position(z[dim], train_codes[:, dim], mean[dim], std[dim]),
-            "mse": "—" if k == 0 else f"{np.mean((pictures[k] - pictures[0]) ** 2):.4f}",
-            "ink": measures.ink[k], "thickness": measures.thickness[k], "slant": measures.slant[k],
-            "cx": measures.centre_x[k], "cy": measures.centre_y[k],
-            "digit": int(digits[k]), "confidence": float(confidence[k]),
-        })
-    sentences = [_sentence(adjustment, code, edited[k], rows[0], rows[k + 1], train_codes)
+        row = {"panel": label, "code": z,
+               "ink": measures.ink[k], "thickness": measures.thickness[k], "slant": measures.slant[k],
+               "cx": measures.centre_x[k], "cy": measures.centre_y[k],
+               "digit": int(digits[k]), "confidence": float(confidence[k])}
+        if k:  # an edit: where its element lies among the training codes, and the pixel change
+            dim, column = adjustments[k - 1].dim, train_codes[:, adjustments[k - 1].dim]
+            row.update(dim=dim, low=float(column.min()), high=float(column.max()),
+                       n_train=len(column), mse=float(np.mean((pictures[k] - pictures[0]) ** 2)),
+                       sigmas=float((z[dim] - mean[dim]) / std[dim]) if std[dim] > 0 else math.inf,
+                       below=float((column < z[dim]).mean()))
+        rows.append(row)
+    sentences = [_sentence(adjustment, code, edited[k], rows[0], rows[k + 1])
                  for k, adjustment in enumerate(adjustments)]
     return EditReport(rows, sentences)
 
 
-def _position(value, column, mean, std) -> str:
-    sigmas = (value - mean) / std if std > 0 else math.inf
-    below = float((column < value).mean())
-    if value < column.min() or value > column.max():
+def _table_row(r) -> str:
+    mse = f"{r['mse']:.4f}" if "mse" in r else "—"
+    return (f"| {r['panel']} | ({', '.join(f'{v:.2f}' for v in r['code'])}) | {_position(r)} | {mse} "
+            f"| {r['ink']:.0f} | {r['thickness']:.2f} | {r['slant']:+.0f} "
+            f"| ({r['cx']:.1f}, {r['cy']:.1f}) | {r['digit']} ({r['confidence']:.0%}) |")
+
+
+def _inside(row) -> bool:
+    return row["low"] <= row["code"][row["dim"]] <= row["high"]
+
+
+def _position(row) -> str:
+    """Where an edited element lies among the training codes, for the table."""
+    if "dim" not in row:
+        return "—"
+    if not _inside(row):
         where = "outside every training code"
-    elif 0.01 <= below <= 0.99:
-        where = f"{_ordinal(round(100 * below))} percentile"
+    elif 0.01 <= row["below"] <= 0.99:
+        where = f"{_ordinal(round(100 * row['below']))} percentile"
     else:
-        where = f"{100 * below:.1f}th percentile, at the edge"
-    return f"{sigmas:+.1f} σ, {where}"
+        where = f"{100 * row['below']:.1f}th percentile, at the edge"
+    return f"{row['sigmas']:+.1f} σ, {where}"
 
 
-def _sentence(adjustment, code, edited, base, new, train_codes) -> str:
+def _sentence(adjustment, code, edited, base, new) -> str:
     d = adjustment.dim
-    column = train_codes[:, d]
-    inside = column.min() <= edited[d] <= column.max()
-    where = (f"still inside the range of the {len(column):,} training codes "
-             f"({column.min():.2f} to {column.max():.2f})" if inside else
-             f"outside the range of all {len(column):,} training codes "
-             f"({column.min():.2f} to {column.max():.2f}), where the decoder never learned what to draw")
+    span = f"{new['n_train']:,} training codes ({new['low']:.2f} to {new['high']:.2f})"
+    where = (f"still inside the range of the {span}" if _inside(new) else
+             f"outside the range of all {span}, where the decoder never learned what to draw")
     ink_change = (new["ink"] - base["ink"]) / base["ink"] if base["ink"] > 0 else 0.0
-    dx, dy = new["cx"] - base["cx"], new["cy"] - base["cy"]
-    moves = _movement(dx, dy)
-    sigmas = new["position"].split(",")[0]
+    moves = _movement(new["cx"] - base["cx"], new["cy"] - base["cy"])
     if new["digit"] == base["digit"]:
         verdict = (f"the classifier still sees {_a(new['digit'])} "
                    f"({base['confidence']:.0%} → {new['confidence']:.0%} confident)")
@@ -162,8 +167,8 @@ def _sentence(adjustment, code, edited, base, new, train_codes) -> str:
         verdict = (f"the classifier now sees {_a(new['digit'])} ({new['confidence']:.0%} confident) "
                    f"instead of {_a(base['digit'])}")
     return (f"**{adjustment.label}** moves z[{d}] from {code[d]:.2f} to {edited[d]:.2f} "
-            f"({sigmas} from the training codes' mean), {where}. Against the unedited "
-            f"reconstruction the image changes by pixel MSE {float(new['mse']):.4f}: ink "
+            f"({new['sigmas']:+.1f} σ from the training codes' mean), {where}. Against the unedited "
+            f"reconstruction the image changes by pixel MSE {new['mse']:.4f}: ink "
             f"{ink_change:+.0%}, strokes {base['thickness']:.1f} → {new['thickness']:.1f} px thick, "
             f"slant {base['slant']:+.0f}° → {new['slant']:+.0f}°, {moves}; {verdict}.")
 

@@ -85,6 +85,14 @@ class Adjustment:
         return f"z[{self.dim}] = {_number(self.value)}"
 
 
+def check_adjustments(adjustments) -> list[Adjustment]:
+    """Return ``adjustments`` as a list, or raise if it is empty or holds anything but Adjustment."""
+    adjustments = list(adjustments)
+    if not adjustments or not all(isinstance(a, Adjustment) for a in adjustments):
+        raise ValueError("adjustments must be a non-empty list of aekit.Adjustment")
+    return adjustments
+
+
 def scale_adjustments(dims, factors) -> list[Adjustment]:
     """Every dim in ``dims`` scaled by every factor in ``factors``, in that order."""
     dims, factors = list(dims), list(factors)

@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D
 
 from aekit._checks import check_images, check_int
 from aekit.diagram import block_diagram
-from aekit.latent import Adjustment, check_codes, decode, encode
+from aekit.latent import Adjustment, check_adjustments, check_codes, decode, encode
 from aekit.models import input_width
 
 __all__ = ["draw_architecture", "plot_adjustments", "plot_history", "plot_image_rows",
@@ -70,8 +70,7 @@ def draw_architecture(model_or_models, path=None) -> Figure:
 
 
 def plot_image_rows(rows: Mapping[str, np.ndarray], *, captions: Mapping[str, Sequence[str]] | None = None,
-                    titles: Sequence[str] | None = None, title: str | None = None,
-                    path=None) -> Figure:
+                    title: str | None = None, path=None) -> Figure:
     """One labelled row of digit images per entry of ``rows`` ({row label: images (n, 784)})."""
     if not isinstance(rows, Mapping) or not rows:
         raise ValueError("rows must be a non-empty dict of {row label: images}")
@@ -82,8 +81,6 @@ def plot_image_rows(rows: Mapping[str, np.ndarray], *, captions: Mapping[str, Se
         raise ValueError(f"captions has rows that rows does not: {sorted(unknown)}")
     cells = [[(image, None, text) for image, text in
               zip(row, captions.get(label) or [None] * len(row))] for label, row in images.items()]
-    if titles is not None:
-        cells[0] = [(image, heading, text) for (image, _, text), heading in zip(cells[0], titles)]
     fig, _ = _image_grid(cells, row_labels=list(images))
     return _finish(fig, title, path)
 
@@ -118,9 +115,7 @@ def plot_adjustments(encoder, decoder, images, adjustments: Sequence[Adjustment]
     Each panel is titled with what was done (``z[0] × 5``) and captioned with the code it decodes.
     """
     images = check_images("images", images, input_width(encoder))
-    adjustments = list(adjustments)
-    if not adjustments or not all(isinstance(a, Adjustment) for a in adjustments):
-        raise ValueError("adjustments must be a non-empty list of aekit.Adjustment")
+    adjustments = check_adjustments(adjustments)
     codes = encode(encoder, images)
     edited = [adjustment.apply(codes) for adjustment in adjustments]  # checks every dim's range
     decoded = [decode(decoder, codes)] + [decode(decoder, z) for z in edited]
