@@ -42,7 +42,11 @@ class Result:
 
 
 class ReportError(Exception):
-    """A problem with the request (bad parameter, unknown notebook) or a failed notebook."""
+    """A problem with the request: a bad parameter, an unknown notebook (exit code 2)."""
+
+
+class NotebookFailed(ReportError):
+    """A notebook raised while it ran (exit code 1)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,9 +87,12 @@ def main(argv: list[str] | None = None) -> int:
             results = run_report(args.notebooks, args.output, args.figures, overrides=overrides,
                                  per_notebook=_read_parameters_file(args.parameters_file),
                                  only=args.only, jobs=args.jobs, quick=args.quick)
+    except NotebookFailed as error:
+        print(f"aekit report: error: {error}", file=sys.stderr)
+        return 1
     except (ReportError, ValueError) as error:
         print(f"aekit report: error: {error}", file=sys.stderr)
-        return 2 if "failed" not in str(error) else 1
+        return 2
     return 0 if all(r.status == "ok" for r in results) else 1
 
 
@@ -135,7 +142,7 @@ def run_report(notebooks_dir: Path, output_dir: Path, figures_dir: Path, *, over
         shutil.rmtree(staging, ignore_errors=True)
     log(_summary(results, output_dir))
     if failed:
-        raise ReportError(f"{failed[0].name} failed: {failed[0].error}\n"
+        raise NotebookFailed(f"{failed[0].name} failed: {failed[0].error}\n"
                           f"partial output: {failed[0].output}\n"
                           f"{figures_dir}/ was left as it was")
     return results
@@ -155,7 +162,7 @@ def refresh_committed(notebooks_dir: Path, output_dir: Path, *, only=(), log=pri
         results.append(result)
         if result.error:
             result.status = "failed"
-            raise ReportError(f"{path.stem} failed: {result.error}\npartial output: "
+            raise NotebookFailed(f"{path.stem} failed: {result.error}\npartial output: "
                               f"{result.output}\n{path} was left as it was")
         result.status = "ok"
         shutil.copyfile(result.output, path)

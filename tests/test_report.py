@@ -118,6 +118,13 @@ def test_python_dash_m_entry_point():
     assert "--refresh-committed" in done.stdout and "--quick" in done.stdout
 
 
+def test_the_runner_does_not_import_tensorflow():
+    """Notebooks run in their own processes; the runner itself must start in a blink."""
+    code = "import sys, aekit.report; print('tensorflow' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
 def test_parallel_runs_leave_the_working_directory_alone(project):
     import os
 
