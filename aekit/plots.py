@@ -26,8 +26,8 @@ from aekit.latent import Adjustment, check_adjustments, check_codes, decode, enc
 from aekit.models import input_width
 
 __all__ = ["draw_architecture", "plot_adjustments", "plot_history", "plot_image_rows",
-           "plot_latent_space", "plot_manifold", "plot_reconstructions", "plot_traversal",
-           "save_figure"]
+           "plot_latent_space", "plot_manifold", "plot_reconstructions", "plot_samples",
+           "plot_traversal", "save_figure"]
 
 DPI = 120
 DIGIT_COLORS = ListedColormap(
@@ -83,6 +83,23 @@ def plot_image_rows(rows: Mapping[str, np.ndarray], *, captions: Mapping[str, Se
               zip(row, captions.get(label) or [None] * len(row))] for label, row in images.items()]
     fig, _ = _image_grid(cells, row_labels=list(images))
     return _finish(fig, title, path)
+
+
+def plot_samples(samples: Mapping[str, np.ndarray], verdicts: Mapping[str, tuple] | None = None, *,
+                 n: int = 10, title: str | None = None, path=None) -> Figure:
+    """One row of ``n`` generated images per model ({name: images}), each captioned with a
+    classifier's verdict ({name: (digits, probabilities)}, as ``aekit.analysis.classify`` gives)."""
+    n = check_int("n", n, 1, 50)
+    if not isinstance(samples, Mapping) or not samples:
+        raise ValueError("samples must be a non-empty dict of {model name: images}")
+    verdicts = dict(verdicts or {})
+    captions = {}
+    for name, (digits, probabilities) in verdicts.items():
+        if len(digits) < min(n, len(samples.get(name, ()))) or len(digits) != len(probabilities):
+            raise ValueError(f"verdicts[{name!r}] must hold a digit and a probability per image")
+        captions[name] = [f"{d} ({p:.0%})" for d, p in zip(digits[:n], probabilities[:n])]
+    return plot_image_rows({name: np.asarray(images)[:n] for name, images in samples.items()},
+                           captions=captions, title=title, path=path)
 
 
 def plot_reconstructions(originals, reconstructions, labels=None, *, n: int = 10,

@@ -164,3 +164,15 @@ def test_titles_fit_inside_the_figure(draw, autoencoder):
     fig.canvas.draw()
     box = fig._suptitle.get_window_extent()
     assert box.x0 >= 0 and box.x1 <= fig.bbox.width, "the title is clipped"
+
+
+def test_samples_are_captioned_with_the_classifiers_verdict(images):
+    x, _ = images
+    fig = plots.plot_samples({"autoencoder": x, "VAE": x[::-1]},
+                             {"autoencoder": (np.arange(12) % 10, np.full(12, 0.984)),
+                              "VAE": (np.zeros(12, int), np.full(12, 0.5))}, n=4, title="Samples")
+    assert len(image_axes(fig)) == 8
+    captions = [ax.get_xlabel() for ax in image_axes(fig)]
+    assert captions[:4] == ["0 (98%)", "1 (98%)", "2 (98%)", "3 (98%)"] and captions[4] == "0 (50%)"
+    with pytest.raises(ValueError, match=r"verdicts\['VAE'\] must hold a digit and a probability"):
+        plots.plot_samples({"VAE": x}, {"VAE": ([1, 2], [0.5])})
