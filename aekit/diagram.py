@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import keras
+from aekit.backend import keras
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 

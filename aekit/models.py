@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import keras
+from aekit.backend import keras
 import tensorflow as tf
 from keras import ops
 

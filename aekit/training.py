@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import random
 
-import keras
+from aekit.backend import keras
 import numpy as np
 import tensorflow as tf
 
