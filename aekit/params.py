@@ -1,62 +1,134 @@
-"""Validation of the notebooks' parameters, so a papermill run fails fast with a clear message."""
+"""The notebooks' parameters, checked in the cell after the parameters cell.
+
+``p = read_parameters("q2_autoencoder", globals())`` checks every value the notebook declares and
+returns them as attributes (``p.epochs``). A list may be given as its text, as
+``papermill -p adjust_dims "[0, 2]"`` passes it; a name that papermill injected but the notebook
+does not declare (``-p lattent_dim 3``) is an error, not a warning.
+"""
 
 from __future__ import annotations
 
+import ast
+import difflib
 from pathlib import Path
+from types import SimpleNamespace
 
 from aekit._checks import check_float, check_int
 from aekit.data import SOURCES
 
-
-def check_q2_parameters(*, epochs, batch_size, learning_rate, hidden_units, latent_dim,
-                        adjust_dims, factors, image_index, seed, data_source, figures_dir) -> None:
-    """Raise a ValueError naming the first bad parameter of the Q2 (autoencoder) notebook."""
-    _check_training(epochs, batch_size, learning_rate, hidden_units, latent_dim, seed)
-    if not isinstance(adjust_dims, (list, tuple)) or not adjust_dims:
-        raise ValueError(f"adjust_dims must be a non-empty list of latent elements, got {adjust_dims!r}")
-    for dim in adjust_dims:
-        check_int("adjust_dims", dim, 0, latent_dim - 1)
-    if not isinstance(factors, (list, tuple)) or not factors:
-        raise ValueError(f"factors must be a non-empty list of numbers, got {factors!r}")
-    for factor in factors:
-        check_float("factors", factor, -1000.0, 1000.0)
-    check_int("image_index", image_index, 0)
-    check_data_source(data_source)
-    check_figures_dir(figures_dir)
+_MAX_LIST_TEXT = 1000  # characters: a list of latent elements or factors is short
 
 
-def check_q1_parameters(*, epochs, batch_size, learning_rate, hidden_units, latent_dim, beta,
-                        prior_samples, seed, data_source, figures_dir) -> None:
-    """Raise a ValueError naming the first bad parameter of the Q1 (VAE) notebook."""
-    _check_training(epochs, batch_size, learning_rate, hidden_units, latent_dim, seed)
-    check_float("beta", beta, 0.0, 1000.0, low_open=True)
-    check_int("prior_samples", prior_samples, 10, 100_000)
-    check_data_source(data_source)
-    check_figures_dir(figures_dir)
+def _int(low, high=None):
+    return lambda name, value: check_int(name, value, low, high)
 
 
-def check_data_source(value) -> str:
+def _float(low, high, *, low_open=False):
+    return lambda name, value: check_float(name, value, low, high, low_open=low_open)
+
+
+def _list_of(item_check):
+    """A non-empty list of items, given as a list or as its text ("[0, 2]")."""
+    def check(name, value):
+        if isinstance(value, str) and len(value) <= _MAX_LIST_TEXT:
+            try:
+                value = ast.literal_eval(value)  # literals only: never runs code
+            except (ValueError, SyntaxError):
+                pass  # reported below with the original text
+        if isinstance(value, tuple):
+            value = list(value)
+        if not isinstance(value, list) or not value:
+            raise ValueError(f"{name} must be a non-empty list such as [0, 1], got {value!r}")
+        return [item_check(name, item) for item in value]
+    return check
+
+
+def check_data_source(name, value) -> str:
     """A data source is one of aekit.data.SOURCES or an existing path."""
     if not isinstance(value, str) or (value not in SOURCES and not Path(value).expanduser().exists()):
-        raise ValueError(f"data_source must be one of {', '.join(map(repr, SOURCES))} or the path "
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, SOURCES))} or the path "
                          f"of an existing mnist.npz or IDX folder, got {value!r}")
     return value
 
 
-def check_figures_dir(value) -> Path:
+def check_figures_dir(name, value) -> str:
     """Figures go to a folder that exists or can be created (not to an existing file)."""
     if not isinstance(value, str) or not value or Path(value).is_file():
-        raise ValueError(f"figures_dir must be the path of a folder, got {value!r}")
-    return Path(value)
+        raise ValueError(f"{name} must be the path of a folder, got {value!r}")
+    return value
 
 
-def _check_training(epochs, batch_size, learning_rate, hidden_units, latent_dim, seed):
-    check_int("epochs", epochs, 1, 10_000)
-    check_int("batch_size", batch_size, 1, 100_000)
-    check_float("learning_rate", learning_rate, 0.0, 1.0, low_open=True)
-    check_int("hidden_units", hidden_units, 1, 4096)
-    check_int("latent_dim", latent_dim, 1, 64)
-    check_int("seed", seed, 0, 2**31 - 1)
+_TRAINING = {"epochs": _int(1, 10_000), "batch_size": _int(1, 100_000),
+             "learning_rate": _float(0.0, 1.0, low_open=True), "hidden_units": _int(1, 4096),
+             "latent_dim": _int(1, 64)}
+_RUN = {"seed": _int(0, 2**31 - 1), "data_source": check_data_source,
+        "figures_dir": check_figures_dir}
+
+NOTEBOOKS = {
+    "q1_vae": {**_TRAINING, "beta": _float(0.0, 1000.0, low_open=True),
+               "prior_samples": _int(10, 100_000), **_RUN},
+    "q2_autoencoder": {**_TRAINING, "adjust_dims": _list_of(_int(0)),
+                       "factors": _list_of(_float(-1000.0, 1000.0)), "image_index": _int(0), **_RUN},
+}
+
+
+def _q2_rules(values):
+    for dim in values["adjust_dims"]:
+        check_int("adjust_dims", dim, 0, values["latent_dim"] - 1)
+
+
+_RULES = {"q2_autoencoder": _q2_rules}
+
+
+class Parameters(SimpleNamespace):
+    """A notebook's checked parameters, shown as one ``name = value`` line each."""
+
+    def __repr__(self) -> str:
+        return "\n".join(f"{name} = {value!r}" for name, value in vars(self).items())
+
+
+def read_parameters(notebook: str, namespace) -> Parameters:
+    """Check the parameters ``notebook`` declares, as they stand in ``namespace`` (its globals()).
+
+    Raises a ValueError naming the first bad parameter and its valid range, or a name that
+    papermill injected although the notebook does not declare it.
+    """
+    if notebook not in NOTEBOOKS:
+        raise ValueError(f"notebook must be one of {', '.join(map(repr, NOTEBOOKS))}, got {notebook!r}")
+    checks = NOTEBOOKS[notebook]
+    for name in injected_names():
+        if name not in checks:
+            close = difflib.get_close_matches(name, checks, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ValueError(f"unknown parameter {name!r}{hint}: {notebook} declares "
+                             f"{', '.join(checks)}")
+    missing = [name for name in checks if name not in namespace]
+    if missing:
+        raise ValueError(f"parameter {missing[0]!r} is not defined: run the parameters cell first")
+    values = {name: check(name, namespace[name]) for name, check in checks.items()}
+    if notebook in _RULES:
+        _RULES[notebook](values)
+    return Parameters(**values)
+
+
+def injected_names() -> list[str]:
+    """The names papermill assigned in its injected cell (which begins ``# Parameters``) in this
+    IPython kernel; none outside IPython or when nothing was injected."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return []
+    shell = get_ipython()
+    names = []
+    for source in (shell.user_ns.get("In", []) if shell is not None else []):
+        if source.startswith("# Parameters\n"):
+            try:
+                body = ast.parse(source).body
+            except SyntaxError:
+                continue
+            names += [target.id for node in body if isinstance(node, ast.Assign)
+                      for target in node.targets if isinstance(target, ast.Name)]
+    return names
 
 
 def check_image_index(image_index, n_images: int) -> int:

@@ -44,9 +44,10 @@ def test_q2_with_its_defaults_writes_every_figure_and_describes_each_edit(tmp_pa
     assert "the classifier" in text and "pixel MSE" in text
 
 
-def test_q2_with_a_three_dimensional_code(tmp_path):
-    notebook, figures = run("q2_autoencoder.ipynb", tmp_path, latent_dim=3, adjust_dims=[0, 2],
-                            epochs=5)
+def test_q2_with_a_three_dimensional_code_and_a_list_given_as_text(tmp_path):
+    # `papermill -p adjust_dims "[0, 2]"` passes the list as its text
+    notebook, figures = run("q2_autoencoder.ipynb", tmp_path, latent_dim=3, adjust_dims="[0, 2]",
+                            factors="[5, 0.2]", epochs=5)
     text = outputs_text(notebook)
     assert "**z[2] × 5** moves z[2]" in text and "z[1] × 5" not in text
     assert {p.name for p in figures.iterdir()} == Q2_FIGURES
@@ -54,6 +55,8 @@ def test_q2_with_a_three_dimensional_code(tmp_path):
 
 @pytest.mark.parametrize("parameters, message", [
     ({"adjust_dims": [0, 2]}, r"adjust_dims must be an integer in [0, 1], got 2"),
+    ({"adjust_dims": "0 and 2"}, "adjust_dims must be a non-empty list such as [0, 1], got '0 and 2'"),
+    ({"lattent_dim": 3}, "unknown parameter 'lattent_dim' (did you mean 'latent_dim'?)"),
     ({"epochs": 0}, "epochs must be an integer in [1, 10000], got 0"),
     ({"data_source": "mnist"}, "data_source must be one of 'auto', 'keras', 'sample'"),
 ])
@@ -84,6 +87,16 @@ def test_q1_bad_beta_fails_fast_with_the_notebooks_message(tmp_path):
         run("q1_vae.ipynb", tmp_path, beta=-0.5)
     assert failure.value.ename == "ValueError"
     assert "beta must be a finite number in (0.0, 1000.0], got -0.5" in failure.value.evalue
+
+
+@pytest.mark.parametrize("name", ["q1_vae", "q2_autoencoder"])
+def test_papermill_knows_every_parameters_type_and_aekit_checks_each(name):
+    from aekit.params import NOTEBOOKS as CHECKED
+
+    declared = papermill.inspect_notebook(NOTEBOOKS / f"{name}.ipynb")
+    assert {p: v["inferred_type_name"] for p, v in declared.items()
+            if v["inferred_type_name"] not in ("int", "float", "str", "list")} == {}
+    assert list(declared) == list(CHECKED[name])
 
 
 def test_documented_parameters_are_the_notebooks_parameters():

@@ -3,7 +3,7 @@ import pytest
 
 import aekit
 from aekit import analysis
-from aekit.params import check_q1_parameters, check_q2_parameters
+from aekit.params import read_parameters
 
 Q2 = dict(epochs=40, batch_size=16, learning_rate=0.01, hidden_units=64, latent_dim=2,
           adjust_dims=[0, 1], factors=[5.0, 0.2], image_index=0, seed=0, data_source="auto",
@@ -12,15 +12,21 @@ Q1 = dict(epochs=40, batch_size=16, learning_rate=0.01, hidden_units=64, latent_
           prior_samples=1000, seed=0, data_source="sample", figures_dir="../figures")
 
 
-def test_defaults_are_valid():
-    check_q2_parameters(**Q2)
-    check_q1_parameters(**Q1)
+def test_defaults_are_valid_and_lists_may_be_given_as_text():
+    assert vars(read_parameters("q2_autoencoder", Q2)) == Q2
+    assert vars(read_parameters("q1_vae", Q1)) == Q1
+    as_text = read_parameters("q2_autoencoder", {**Q2, "adjust_dims": "[1, 0]", "factors": "(5, 0.2)"})
+    assert as_text.adjust_dims == [1, 0] and as_text.factors == [5.0, 0.2]
+    assert repr(as_text).splitlines()[5] == "adjust_dims = [1, 0]"
 
 
 @pytest.mark.parametrize("change, message", [
     ({"adjust_dims": [0, 2]}, r"adjust_dims must be an integer in \[0, 1\], got 2"),
     ({"adjust_dims": []}, "adjust_dims must be a non-empty list"),
+    ({"adjust_dims": "[0, 2"}, r"adjust_dims must be a non-empty list such as \[0, 1\], got '\[0, 2'"),
+    ({"adjust_dims": "__import__('os')"}, "adjust_dims must be a non-empty list"),  # never evaluated
     ({"factors": [5.0, float("nan")]}, "factors must be a finite number"),
+    ({"factors": "[5, 'x']"}, "factors must be a finite number"),
     ({"epochs": -1}, r"epochs must be an integer in \[1, 10000\]"),
     ({"learning_rate": 0}, r"learning_rate must be a finite number in \(0.0, 1.0\]"),
     ({"image_index": -2}, "image_index must be an integer >= 0"),
@@ -29,7 +35,7 @@ def test_defaults_are_valid():
 ])
 def test_bad_q2_parameters_are_named(change, message):
     with pytest.raises(ValueError, match=message):
-        check_q2_parameters(**{**Q2, **change})
+        read_parameters("q2_autoencoder", {**Q2, **change})
 
 
 @pytest.mark.parametrize("change, message", [
@@ -39,7 +45,14 @@ def test_bad_q2_parameters_are_named(change, message):
 ])
 def test_bad_q1_parameters_are_named(change, message):
     with pytest.raises(ValueError, match=message):
-        check_q1_parameters(**{**Q1, **change})
+        read_parameters("q1_vae", {**Q1, **change})
+
+
+def test_a_missing_parameter_or_notebook_is_named():
+    with pytest.raises(ValueError, match="parameter 'seed' is not defined: run the parameters cell"):
+        read_parameters("q1_vae", {k: v for k, v in Q1.items() if k != "seed"})
+    with pytest.raises(ValueError, match="notebook must be one of 'q1_vae', 'q2_autoencoder'"):
+        read_parameters("q3", Q1)
 
 
 def test_image_measures_on_drawn_strokes():
