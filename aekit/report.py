@@ -3,9 +3,10 @@
     python -m aekit report [--output DIR] [-p NAME VALUE]... [-f params.yaml] [--only q2]
                            [--quick] [--data SOURCE] [--refresh-committed]
 
-Notebooks run in a build folder, never over the committed ones (unless ``--refresh-committed``).
-Their figures are written to a staging folder and swapped into ``figures/`` only when every
-notebook has succeeded, so a failed run leaves the previous figures intact.
+Notebooks run in a build folder, never over the committed ones (unless ``--refresh-committed``),
+and write their figures there. Only a run with the notebooks' own defaults copies them into
+``figures/``, and only once every notebook has succeeded: a failed run, a ``--quick`` smoke run
+or a run with other parameters leaves the committed figures as they are.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ class Result:
     name: str
     status: str = "not run"
     seconds: float = 0.0
-    figures: list[str] = field(default_factory=list)
+    figures: list[Path] = field(default_factory=list)
     output: Path | None = None
     error: str = ""
 
@@ -99,53 +100,71 @@ def main(argv: list[str] | None = None) -> int:
 def run_report(notebooks_dir: Path, output_dir: Path, figures_dir: Path, *, overrides=None,
                per_notebook=None, only=(), jobs: int = 1, quick: bool = False,
                log=print) -> list[Result]:
-    """Execute the notebooks into ``output_dir`` (figures staged, then swapped into
-    ``figures_dir``), export HTML pages and an index; return one Result per notebook.
-    Raises ReportError, after printing the summary, if a notebook fails."""
+    """Execute the notebooks into ``output_dir``, their figures into ``output_dir/figures/``, and
+    export HTML pages and an index; return one Result per notebook.
+
+    Only a run of the notebooks with their own defaults (no overrides, no parameters file, not
+    ``quick``) refreshes ``figures_dir``, and only once every notebook has succeeded. Raises
+    NotebookFailed, after printing the summary, if a notebook fails.
+    """
     notebooks = _select(notebooks_dir, only)
     parameters = _plan_parameters(notebooks, overrides or {}, per_notebook or {}, quick)
+    refresh = not (overrides or per_notebook or quick)
     output_dir.mkdir(parents=True, exist_ok=True)
-    figures_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=figures_dir))
     results = [Result(path.stem, output=output_dir / path.name) for path in notebooks]
 
     def execute(number, path, result):
         started = time.perf_counter()
-        values = {**parameters[path.stem], "figures_dir": str((staging / path.stem).resolve())}
+        figures = output_dir / "figures" / path.stem
+        shutil.rmtree(figures, ignore_errors=True)  # a previous run's figures are not this run's
+        # Relative to the notebook's folder, as a reader would write it to reproduce the run.
+        values = {**parameters[path.stem],
+                  "figures_dir": os.path.relpath(figures.resolve(), notebooks_dir.resolve())}
         result.error = _papermill(path, result.output, notebooks_dir, values)
         result.status = "failed" if result.error else "ok"
         if not result.error:
-            result.figures = sorted(p.name for p in (staging / path.stem).glob("*.png"))
+            result.figures = sorted(figures.glob("*.png"))
         result.seconds = time.perf_counter() - started
         log(f"[{number}/{len(notebooks)}] {path.stem}: {result.status} in {result.seconds:.1f} s"
             + (f", {len(result.figures)} figures" if result.status == "ok" else ""), flush=True)
 
-    try:
-        with ThreadPoolExecutor(max_workers=check_int("jobs", jobs, 1, 16)) as pool:
-            futures = [pool.submit(execute, n, p, r)
-                       for n, (p, r) in enumerate(zip(notebooks, results), start=1)]
-            for future in futures:
-                if not future.cancelled():
-                    future.result()
-                if any(r.status == "failed" for r in results):
-                    for pending in futures:
-                        pending.cancel()  # stop what has not started; running ones finish
-        failed = [r for r in results if r.status == "failed"]
-        if not failed:
-            for result in results:  # every notebook succeeded: swap the new figures in
-                for name in result.figures:
-                    (staging / result.name / name).replace(figures_dir / name)
-            for result in results:
-                _export_html(result.output)
-            _write_index(output_dir, results)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with ThreadPoolExecutor(max_workers=check_int("jobs", jobs, 1, 16)) as pool:
+        futures = [pool.submit(execute, n, p, r)
+                   for n, (p, r) in enumerate(zip(notebooks, results), start=1)]
+        for future in futures:
+            if not future.cancelled():
+                future.result()
+            if any(r.status == "failed" for r in results):
+                for pending in futures:
+                    pending.cancel()  # stop what has not started; running ones finish
+    failed = [r for r in results if r.status == "failed"]
+    if not failed:
+        for result in results:
+            _export_html(result.output)
+        _write_index(output_dir, results)
+        if refresh:  # every notebook succeeded with its own defaults: these are the figures
+            for figure in (f for r in results for f in r.figures):
+                _copy_atomically(figure, figures_dir / figure.name)
     log(_summary(results, output_dir))
     if failed:
         raise NotebookFailed(f"{failed[0].name} failed: {failed[0].error}\n"
-                          f"partial output: {failed[0].output}\n"
-                          f"{figures_dir}/ was left as it was")
+                             f"partial output: {failed[0].output}\n"
+                             f"{figures_dir}/ was left as it was")
+    log(f"figures: {figures_dir}/ (refreshed)" if refresh else
+        f"figures: {output_dir / 'figures'}/ ({figures_dir}/ is refreshed only by a run "
+        f"with the notebooks' own defaults)")
     return results
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    """Copy beside the target, then rename: a reader never sees half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.partial")
+    try:
+        shutil.copyfile(source, temporary)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def refresh_committed(notebooks_dir: Path, output_dir: Path, *, only=(), log=print) -> list[Result]:
@@ -217,6 +236,9 @@ def _plan_parameters(notebooks, overrides: dict, per_notebook: dict, quick: bool
 
     declared = {p.stem: set(papermill.inspect_notebook(str(p))) for p in notebooks}
     known = set().union(*declared.values())
+    if "figures_dir" in overrides or any("figures_dir" in v for v in per_notebook.values()):
+        raise ReportError("figures_dir is chosen by the report (OUTPUT/figures/NOTEBOOK): "
+                          "choose the folder with --output instead")
     unknown = sorted(set(overrides) - known)
     if unknown:
         raise ReportError(f"unknown parameter {unknown[0]!r}: no notebook declares it "
@@ -235,8 +257,6 @@ def _plan_parameters(notebooks, overrides: dict, per_notebook: dict, quick: bool
                 raise ReportError(f"parameters file: {stem} declares no parameter {extra[0]!r} "
                                   f"(it declares: {', '.join(sorted(declared[stem]))})")
             plan[stem].update(values)
-    for stem in plan:
-        plan[stem].pop("figures_dir", None)  # the report decides where figures go
     return plan
 
 

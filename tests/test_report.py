@@ -1,6 +1,7 @@
 """The report runner: `python -m aekit report` as an instructor uses it."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -41,24 +42,49 @@ def test_quick_report_of_the_real_q2_notebook(tmp_path, capsys):
     code = report.main(["report", "--notebooks", str(ROOT / "notebooks"), "--figures", str(figures),
                         "--output", str(output), "--only", "q2", "--quick", "--data", "sample"])
     assert code == 0
-    assert {p.name for p in output.iterdir()} == {"q2_autoencoder.ipynb", "q2_autoencoder.html", "index.html"}
-    assert len(list(figures.glob("q2_*.png"))) == 6 and not list(figures.glob(".staging-*"))
+    assert {p.name for p in output.iterdir()} == {"q2_autoencoder.ipynb", "q2_autoencoder.html",
+                                                  "index.html", "figures"}
+    assert len(list((output / "figures" / "q2_autoencoder").glob("q2_*.png"))) == 6
+    assert not figures.exists()  # a --quick run never replaces the committed figures
     page = (output / "q2_autoencoder.html").read_text()
     assert "data:image/png;base64" in page  # figures embedded: the page stands alone
     assert 'href="q2_autoencoder.html"' in (output / "index.html").read_text()
     executed = json.loads((output / "q2_autoencoder.ipynb").read_text())
     injected = "".join(executed["cells"][4]["source"])
     assert "epochs = 2" in injected and "data_source = \"sample\"" in injected
+    # the page shows a figures_dir a reader can use, relative to the notebook, not a temporary one
+    assert f'figures_dir = "{os.path.relpath(output / "figures" / "q2_autoencoder", ROOT / "notebooks")}"' in injected
     printed = capsys.readouterr().out
     assert "[1/1] q2_autoencoder: ok in" in printed and "q2_autoencoder  ok" in printed
+    assert f"figures: {output / 'figures'}/" in printed
 
 
 def test_all_notebooks_run_and_figures_are_swapped_in(project, capsys):
     notebooks, figures, output = project
     results = report.run_report(notebooks, output, figures, jobs=2)
-    assert [(r.name, r.status, r.figures) for r in results] == [
+    assert [(r.name, r.status, [f.name for f in r.figures]) for r in results] == [
         ("a_first", "ok", ["a_first.png"]), ("b_second", "ok", ["b_second.png"])]
     assert (figures / "a_first.png").read_bytes() == b"new" == (figures / "b_second.png").read_bytes()
+    assert sorted(p.name for p in figures.iterdir()) == ["a_first.png", "b_second.png"]
+
+
+def test_a_run_with_other_parameters_leaves_the_committed_figures_alone(project, capsys):
+    notebooks, figures, output = project
+    values = output.parent / "params.yaml"
+    values.write_text("a_first:\n  fail: false\n")
+    for extra in (["-p", "fail", "False"], ["--quick"], ["-f", str(values)]):
+        assert report.main(["report", "--notebooks", str(notebooks), "--figures", str(figures),
+                            "--output", str(output)] + extra) == 0
+        assert (figures / "a_first.png").read_bytes() == b"old"
+        assert (output / "figures" / "a_first" / "a_first.png").read_bytes() == b"new"
+        assert f"figures: {output / 'figures'}/" in capsys.readouterr().out
+
+
+def test_figures_dir_is_the_reports_to_choose(project, capsys):
+    notebooks, figures, output = project
+    assert report.main(["report", "--notebooks", str(notebooks), "--figures", str(figures),
+                        "--output", str(output), "-p", "figures_dir", "elsewhere"]) == 2
+    assert "figures_dir is chosen by the report" in capsys.readouterr().err
 
 
 def test_a_failing_notebook_stops_the_run_and_leaves_figures_intact(project, capsys):
