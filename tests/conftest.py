@@ -27,3 +27,29 @@ def t10k():
     import aekit
 
     return aekit.load_mnist(T10K)
+
+
+@pytest.fixture(scope="session")
+def checkout(tmp_path_factory):
+    """A copy of the repository as it stands (tracked files, with their changes), committed in a
+    fresh git repository, so a test can run the README's commands there and ask `git status`."""
+    import shutil
+    import subprocess
+
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
+    copy = tmp_path_factory.mktemp("checkout") / "aekit"
+    for name in filter(None, listed.stdout.decode().split("\0")):
+        if (ROOT / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, copy / name)
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.org"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "copy"]):
+        subprocess.run(git + command, cwd=copy, check=True)
+    return copy
+
+
+def git_status(folder) -> str:
+    import subprocess
+
+    return subprocess.run(["git", "status", "--porcelain"], cwd=folder, capture_output=True,
+                          text=True, check=True).stdout
