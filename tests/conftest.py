@@ -48,6 +48,39 @@ def checkout(tmp_path_factory):
     return copy
 
 
+@pytest.fixture(scope="session")
+def run_in_checkout(checkout):
+    """Run a shell command in the checkout once per session (`.venv/bin/` standing for this
+    environment); return (exit code, output, git status before, git status after)."""
+    import subprocess
+    import sys
+
+    done = {}
+
+    def run(command):
+        if command not in done:
+            before = git_status(checkout)
+            result = subprocess.run(["bash", "-c", command.replace(".venv/bin/", f"{Path(sys.executable).parent}/")],
+                                    cwd=checkout, capture_output=True, text=True, timeout=900)
+            done[command] = (result.returncode, result.stdout + result.stderr, before, git_status(checkout))
+        return done[command]
+
+    return run
+
+
+def readme_commands(language: str) -> list[str]:
+    """The README's commands (bash: one per line, continuations joined) or Python examples."""
+    import re
+
+    blocks = re.findall(r"^```(bash|python)\n(.*?)^```", (ROOT / "README.md").read_text(),
+                        flags=re.S | re.M)
+    if language == "python":
+        return [body for kind, body in blocks if kind == "python"]
+    lines = "\n".join(re.sub(r"\\\n\s*", "", body) for kind, body in blocks if kind == "bash")
+    return [line.strip() for line in lines.splitlines()
+            if line.strip() and not line.strip().startswith("#")]
+
+
 def git_status(folder) -> str:
     import subprocess
 

@@ -1,7 +1,7 @@
 """The report runner: `python -m aekit report` as an instructor uses it."""
 
 import json
-import os
+import re
 import subprocess
 import sys
 
@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from aekit import report
-from conftest import ROOT
+from conftest import ROOT, readme_commands
 
 
 def make_notebook(folder, name, body):
@@ -37,26 +37,24 @@ def project(tmp_path):
     return notebooks, figures, tmp_path / "build"
 
 
-def test_quick_report_of_the_real_q2_notebook(tmp_path, capsys):
-    figures, output = tmp_path / "figures", tmp_path / "build"
-    code = report.main(["report", "--notebooks", str(ROOT / "notebooks"), "--figures", str(figures),
-                        "--output", str(output), "--only", "q2", "--quick", "--data", "sample"])
-    assert code == 0
-    assert {p.name for p in output.iterdir()} == {"q2_autoencoder.ipynb", "q2_autoencoder.html",
-                                                  "index.html", "figures"}
-    assert len(list((output / "figures" / "q2_autoencoder").glob("q2_*.png"))) == 6
-    assert not figures.exists()  # a --quick run never replaces the committed figures
-    page = (output / "q2_autoencoder.html").read_text()
-    assert "data:image/png;base64" in page  # figures embedded: the page stands alone
-    assert 'href="q2_autoencoder.html"' in (output / "index.html").read_text()
-    executed = json.loads((output / "q2_autoencoder.ipynb").read_text())
-    injected = "".join(executed["cells"][4]["source"])
-    assert "epochs = 2" in injected and "data_source = \"sample\"" in injected
-    # the page shows a figures_dir a reader can use, relative to the notebook, not a temporary one
-    assert f'figures_dir = "{os.path.relpath(output / "figures" / "q2_autoencoder", ROOT / "notebooks")}"' in injected
-    printed = capsys.readouterr().out
-    assert "[1/1] q2_autoencoder: ok in" in printed and "q2_autoencoder  ok" in printed
-    assert f"figures: {output / 'figures'}/" in printed
+def test_the_readmes_quick_report_writes_its_own_folder_and_relative_figures_dir(checkout, run_in_checkout):
+    quick = next(c for c in readme_commands("bash") if "aekit report --quick" in c)
+    code, printed, before, after = run_in_checkout(quick)
+    assert code == 0 and after == before  # figures/ untouched
+    folder = quick.split("--output ")[1].split()[0]  # as the README writes it: build/quick
+    output = checkout / folder
+    for name, count in (("q1_vae", 8), ("q2_autoencoder", 6)):
+        assert len(list((output / "figures" / name).glob("*.png"))) == count
+        page = (output / f"{name}.html").read_text()
+        assert "data:image/png;base64" in page  # figures embedded: the page stands alone
+        assert f'href="{name}.html"' in (output / "index.html").read_text()
+        executed = json.loads((output / f"{name}.ipynb").read_text())
+        injected = next("".join(c["source"]) for c in executed["cells"]
+                        if "injected-parameters" in c["metadata"].get("tags", []))
+        # a figures_dir a reader can reuse, relative to the notebook, not a temporary folder
+        assert "epochs = 2" in injected and f'figures_dir = "../{folder}/figures/{name}"' in injected
+        assert re.search(rf"^{name} +ok ", printed, flags=re.M)  # its row in the summary
+    assert f"figures: {folder}/figures/" in printed
 
 
 def test_all_notebooks_run_and_figures_are_swapped_in(project, capsys):
