@@ -19,8 +19,10 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 
 from aekit._checks import check_images, check_int
+from aekit._markdown import ordinal
 from aekit.diagram import block_diagram
 from aekit.latent import Adjustment, check_adjustments, check_codes, decode, encode
 from aekit.models import input_width
@@ -52,6 +54,7 @@ def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: int = DPI) -> Path
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".png", dir=path.parent)
     try:
+        os.fchmod(handle, 0o666 & ~_umask())  # mkstemp's 0600 would hide figures from other users
         with os.fdopen(handle, "wb") as stream:
             fig.savefig(stream, format="png", dpi=dpi, metadata={"Software": None},
                         facecolor="white")
@@ -60,6 +63,12 @@ def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: int = DPI) -> Path
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def draw_architecture(model_or_models, path=None) -> Figure:
@@ -152,39 +161,112 @@ def plot_latent_space(codes, labels, *, highlight: Mapping[str, np.ndarray] | No
                       title: str | None = None, path=None) -> Figure:
     """The codes of test images coloured by digit; above 2 dimensions, their PCA projection.
 
-    ``codes`` is an array (n, d) or a dict {model name: codes}. ``highlight`` marks named points
-    (codes of the same model, e.g. an image's code and its edits) on the first panel.
+    ``codes`` is an array (n, d) or a dict {model name: codes}. ``highlight`` marks named codes
+    of one array: the first (an image's code) as a star, the others (its edits) with arrows from
+    it. A second panel then shows a close-up around the star, scaled so that every edit's arrow
+    is visible however short; edits beyond the close-up point out of it, labelled.
     """
     named = codes if isinstance(codes, Mapping) else {None: codes}
-    fig = Figure(figsize=(5.2 * len(named) + 1.2, 4.8), layout="constrained")
-    axes = fig.subplots(1, len(named), squeeze=False)[0]
-    for k, (ax, (name, values)) in enumerate(zip(axes, named.items())):
+    if highlight is not None and (len(named) != 1 or not isinstance(highlight, Mapping) or not highlight):
+        raise ValueError("highlight must be a non-empty dict {name: code} marking points of one "
+                         "array of codes (not of a dict of models)")
+    fig = Figure(figsize=(5.2 * (len(named) + bool(highlight)) + 1.2, 5.4 if highlight else 4.8),
+                 layout="constrained")
+    axes = fig.subplots(1, len(named) + bool(highlight), squeeze=False)[0]
+    for ax, (name, values) in zip(axes, named.items()):
         values = check_codes("codes", values, np.shape(values)[-1])
         labels_array = np.asarray(_labels(labels, len(values)))
         points, axis_names, method = _project_2d(values)
-        ax.scatter(points[:, 0], points[:, 1], c=labels_array, cmap=DIGIT_COLORS, vmin=-0.5,
-                   vmax=9.5, s=7, alpha=0.65, linewidths=0, rasterized=True)
-        if highlight and k == 0:
-            _mark_points(ax, {key: _project_2d(values, np.atleast_2d(point))[0][0]
-                              for key, point in highlight.items()})
-        ax.set_xlabel(axis_names[0])
-        ax.set_ylabel(axis_names[1])
-        ax.set_title(" — ".join(part for part in (name, method) if part), fontsize=11)
-        ax.grid(alpha=0.25)
+        for target in (axes if highlight else [ax]):
+            target.scatter(points[:, 0], points[:, 1], c=labels_array, cmap=DIGIT_COLORS, vmin=-0.5,
+                           vmax=9.5, s=7, alpha=0.65, linewidths=0, rasterized=True)
+            target.set_xlabel(axis_names[0])
+            target.set_ylabel(axis_names[1])
+            target.grid(alpha=0.25)
+        ax.set_title(" — ".join(part for part in (name, method) if part) or "all test codes", fontsize=11)
+        if highlight:
+            marks = {key: _project_2d(values, np.atleast_2d(check_codes(
+                f"highlight[{key!r}]", point, values.shape[1])))[0][0] for key, point in highlight.items()}
+            _mark_edits(ax, axes[1], points, marks)
     handles = [Line2D([], [], marker="o", linestyle="", color=DIGIT_COLORS(d), label=str(d))
                for d in range(10)]
     fig.legend(handles=handles, title="digit", loc="outside right center", frameon=False)
     return _finish(fig, title or "Latent codes of test images", path)
 
 
+_EDIT_MARKERS = ["X", "P", "D", "s", "^", "v", "<", ">", "o", "h"]
+
+
+def _mark_edits(overview, close, points, marks: Mapping[str, np.ndarray]) -> None:
+    """The star (first mark) and arrows to each edit, in the overview and in a close-up."""
+    (star_name, star), edits = next(iter(marks.items())), list(marks.items())[1:]
+    every = np.vstack([np.percentile(points, [0.5, 99.5], axis=0), *marks.values()])
+    low, high = every.min(axis=0), every.max(axis=0)
+    span = np.where(high > low, high - low, 1.0)
+    overview.set_xlim(low[0] - 0.06 * span[0], high[0] + 0.06 * span[0])
+    overview.set_ylim(low[1] - 0.06 * span[1], high[1] + 0.06 * span[1])
+    # The close-up's half-size, as a share of the overview: the nearest moving edit ends about
+    # 45% of the way to the border, but the close-up shows at most a quarter of the overview.
+    reach = [np.max(np.abs(point - star) / span) for _, point in edits]
+    moving = [r for r in reach if r > 1e-9]
+    half = span * float(np.clip(2.2 * min(moving), 1e-3, 0.25) if moving else 0.05)
+    close.set_xlim(star[0] - half[0], star[0] + half[0])
+    close.set_ylim(star[1] - half[1], star[1] + half[1])
+    close.set_title(f"close-up around {star_name}", fontsize=11)
+    overview.add_patch(Rectangle(star - half, *(2 * half), fill=False, linestyle="--",
+                                 edgecolor="#444444", linewidth=1.0, zorder=4))
+    handles = [Line2D([], [], marker="*", markersize=14, linestyle="", markerfacecolor="#ffd400",
+                      markeredgecolor="black", label=star_name)]
+    for k, (name, point) in enumerate(edits):
+        marker = _EDIT_MARKERS[k % len(_EDIT_MARKERS)]
+        label = name if np.any(point != star) else f"{name} (unchanged)"
+        handles.append(Line2D([], [], marker=marker, markersize=9, linestyle="", markerfacecolor="white",
+                              markeredgecolor="black", label=label))
+        for ax, limit in ((overview, None), (close, half)):
+            end, inside = _clip_to_box(star, point, limit)
+            if np.any(end != star):
+                ax.annotate("", xy=end, xytext=star, zorder=5, annotation_clip=False,
+                            arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 1.2,
+                                        "shrinkA": 6, "shrinkB": 5 if inside else 0})
+            if inside:
+                ax.scatter(*point, marker=marker, s=85, facecolor="white", edgecolor="black",
+                           linewidths=1.3, zorder=6)
+            else:  # beyond the close-up: label the arrow inside, beside its head
+                unit = (end - star) / half
+                unit /= np.hypot(*unit)
+                sideways = (8, 0) if abs(unit[1]) > abs(unit[0]) else (0, 6)
+                ax.annotate(f"to {name}", xy=end, fontsize=8, zorder=7, textcoords="offset points",
+                            xytext=(sideways[0] - 10 * unit[0], sideways[1] - 10 * unit[1]),
+                            ha="left" if abs(unit[1]) > abs(unit[0]) or unit[0] < 0 else "right",
+                            va="bottom" if abs(unit[0]) >= abs(unit[1]) or unit[1] < 0 else "top",
+                            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.85,
+                                  "edgecolor": "none"})
+    for ax in (overview, close):
+        ax.scatter(*star, marker="*", s=260, facecolor="#ffd400", edgecolor="black", linewidths=1.2,
+                   zorder=8)
+    overview.figure.legend(handles=handles, loc="outside lower center", ncol=len(handles),
+                           frameon=False, fontsize=9)
+
+
+def _clip_to_box(start, end, half):
+    """Where the segment start → end leaves the box of half-size ``half`` around start (95% of
+    the way to its border), and whether ``end`` lies inside the box."""
+    if half is None:
+        return end, True
+    delta = end - start
+    with np.errstate(divide="ignore"):
+        t = np.min(np.where(delta != 0, 0.95 * half / np.abs(delta), np.inf))
+    return (end, True) if t >= 1 else (start + t * delta, False)
+
+
 def plot_manifold(decoder, codes=None, *, dims: tuple[int, int] = (0, 1), n: int = 15,
                   title: str | None = None, path=None) -> Figure:
     """Decoded images on an n × n grid over two latent dimensions.
 
-    Without ``codes`` the grid spans standard normal quantiles (a VAE's prior); with the codes
-    of real images it spans the range they occupy (1st to 99th percentile), as a plain
-    autoencoder's space has no prior. Other dimensions stay at 0 (prior) or the codes' median.
-    ``decoder`` may be a dict {model name: (decoder, codes or None)} to compare models.
+    Each axis steps through n quantiles, at levels (i + ½)/n: of the given ``codes`` of real
+    images (a plain autoencoder has no prior), or of N(0, 1) without codes (a VAE's prior), so
+    every row and column covers the same share of the codes. Other dimensions stay at the codes'
+    median (or 0). ``decoder`` may be a dict {model name: (decoder, codes or None)} to compare.
     """
     named = decoder if isinstance(decoder, Mapping) else {None: (decoder, codes)}
     n = check_int("n", n, 2, 40)
@@ -211,14 +293,19 @@ def plot_manifold(decoder, codes=None, *, dims: tuple[int, int] = (0, 1), n: int
         ax.set_ylabel(f"z[{dims[1]}]")
         held = "" if latent_dim == 2 else f"\nother dims at {'0' if model_codes is None else 'median'}"
         ax.set_title(" — ".join(part for part in (name, span) if part) + held, fontsize=10)
+    levels = 100 * (np.arange(n) + 0.5) / n
+    fig.supxlabel(f"Each axis steps through the {ordinal(round(levels[0]))} to the "
+                  f"{ordinal(round(levels[-1]))} percentile in {n} equal steps of probability: "
+                  f"every row and column covers the same share of codes.",
+                  fontsize=9, color="#444444")
     return _finish(fig, title or "Decoded latent grid", path)
 
 
 def plot_traversal(decoder, code, codes=None, *, steps: int = 9, title: str | None = None,
                    path=None) -> Figure:
-    """One row per latent dimension: the decoded image as that element sweeps a range, the
-    others held at ``code``. The range is the codes' 1st–99th percentile, or standard normal
-    quantiles without codes (a VAE's prior); the panel nearest the image's own value is framed."""
+    """One row per latent dimension: the decoded image as that element steps through the
+    quantiles of the ``codes`` (or of N(0, 1) without codes, a VAE's prior), the others held at
+    ``code``; the panel nearest the image's own value is framed."""
     steps = check_int("steps", steps, 3, 25)
     latent_dim = input_width(decoder)
     code = check_codes("code", code, latent_dim)[0]
@@ -343,26 +430,14 @@ def _project_2d(codes, points=None):
     return projected, names, f"PCA projection of the {codes.shape[1]}-D codes"
 
 
-def _mark_points(ax, points: Mapping[str, np.ndarray]):
-    """Mark named 2-D points; the first is the origin of arrows to the others (its edits)."""
-    items = list(points.items())
-    (_, start), markers = items[0], ["*", "X", "P", "D", "s", "^", "v", "<", ">"]
-    for k, (name, point) in enumerate(items):
-        if k:
-            ax.annotate("", xy=point, xytext=start,
-                        arrowprops={"arrowstyle": "->", "color": "black", "linewidth": 1.0})
-        ax.scatter(*point, marker=markers[k % len(markers)], s=140, color="white",
-                   edgecolors="black", linewidths=1.3, zorder=5, label=name)
-    ax.legend(loc="best", fontsize=8, framealpha=0.9, markerscale=0.6)
-
-
 def _grid_values(codes, latent_dim: int, n: int):
-    """Per-dimension sweep values, the base code for the other dimensions, and a description."""
+    """Per-dimension sweep values at the quantile levels (i + ½)/n, the base code for the other
+    dimensions, and a description: quantiles of the codes (each row and column then covers the
+    same share of them), or of N(0, 1) without codes (a VAE's prior)."""
+    levels = (np.arange(n) + 0.5) / n
     if codes is None:
-        quantiles = [NormalDist().inv_cdf((i + 0.5) / n) for i in range(n)]
-        grid = np.tile(np.asarray(quantiles, np.float32), (latent_dim, 1))
-        return grid, np.zeros(latent_dim, np.float32), "standard normal quantiles"
+        quantiles = np.asarray([NormalDist().inv_cdf(level) for level in levels], np.float32)
+        return np.tile(quantiles, (latent_dim, 1)), np.zeros(latent_dim, np.float32), "quantiles of N(0, 1)"
     codes = check_codes("codes", codes, latent_dim)
-    low, high = np.percentile(codes, [1, 99], axis=0)
-    grid = np.stack([np.linspace(a, b, n, dtype=np.float32) for a, b in zip(low, high)])
-    return grid, np.median(codes, axis=0).astype(np.float32), "1st–99th percentile of the codes"
+    grid = np.quantile(codes, levels, axis=0).T.astype(np.float32)
+    return grid, np.median(codes, axis=0).astype(np.float32), "quantiles of the codes"

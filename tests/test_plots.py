@@ -36,6 +36,17 @@ def test_save_figure_is_reproducible_and_creates_folders(tmp_path, autoencoder):
     assert b"Software" not in first.read_bytes() and b"matplotlib" not in first.read_bytes()
 
 
+def test_saved_figures_get_the_mode_the_umask_gives(tmp_path, autoencoder):
+    import os
+
+    previous = os.umask(0o027)
+    try:
+        path = plots.save_figure(plots.draw_architecture(autoencoder), tmp_path / "arch.png")
+    finally:
+        os.umask(previous)
+    assert path.stat().st_mode & 0o777 == 0o640  # not mkstemp's 0600
+
+
 def test_interrupted_save_leaves_the_old_figure_and_no_temporary_file(tmp_path, autoencoder):
     target = tmp_path / "arch.png"
     target.write_bytes(b"old figure")
@@ -94,7 +105,7 @@ def test_latent_space_legend_highlights_and_projection(autoencoder, images, samp
     fig = plots.plot_latent_space(codes, sample.y_test[:300],
                                   highlight={"image": codes[0], "z[0] × 5": codes[0] * [5, 1]})
     assert [str(d) for d in range(10)] == [t for t in texts(fig) if t.isdigit() and len(t) == 1][:10]
-    assert {"image", "z[0] × 5", "z[0]", "z[1]"} <= set(texts(fig))
+    assert {"image", "z[0] × 5", "z[0]", "z[1]", "close-up around image"} <= set(texts(fig))
     three = np.random.default_rng(0).normal(size=(300, 3)) * [3, 2, 1]
     fig = plots.plot_latent_space({"autoencoder": three, "VAE": three}, sample.y_test[:300])
     assert len(fig.axes) == 2
@@ -102,6 +113,28 @@ def test_latent_space_legend_highlights_and_projection(autoencoder, images, samp
     assert "PCA projection of the 3-D codes" in fig.axes[1].get_title()
     with pytest.raises(ValueError, match="labels must hold at least 300 values"):
         plots.plot_latent_space(three, [1, 2])
+    with pytest.raises(ValueError, match="highlight must be a non-empty dict"):
+        plots.plot_latent_space({"a": three, "b": three}, sample.y_test[:300], highlight={"x": three[0]})
+
+
+def test_every_edit_and_arrow_shows_however_close_or_far(sample):
+    """An edit far outside the cloud and one that barely moves: the close-up shows the near one's
+    arrow at a visible length, and points to the far one from inside its border."""
+    codes = np.random.default_rng(0).normal(size=(300, 2)) * [30, 10]
+    star = np.array([1.0, -2.0])
+    near, far = star + [0.05, 0], star * [1, 50]
+    fig = plots.plot_latent_space(codes, sample.y_test[:300],
+                                  highlight={"image": star, "near": near, "far": far})
+    overview, close = fig.axes[:2]
+    (x0, x1), (y0, y1) = close.get_xlim(), close.get_ylim()
+    assert x0 < near[0] < x1 and (near[0] - star[0]) / (x1 - x0) > 0.15  # a visible arrow
+    assert not y0 < far[1] < y1 and "to far" in texts(fig)
+    assert overview.get_ylim()[0] < far[1] and overview.get_xlim()[0] < np.percentile(codes[:, 0], 0.5)
+    fig.canvas.draw()
+    legend_boxes = [legend.get_window_extent() for legend in fig.legends]
+    for box in legend_boxes:  # the legends lie outside both panels
+        for ax in (overview, close):
+            assert not box.overlaps(ax.get_window_extent())
 
 
 def test_manifold_spans_the_prior_or_the_codes(autoencoder, sample):
@@ -109,8 +142,12 @@ def test_manifold_spans_the_prior_or_the_codes(autoencoder, sample):
     codes = aekit.encode(encoder, sample.x_test[:200])
     fig = plots.plot_manifold({"autoencoder": (decoder, codes), "VAE": (decoder, None)}, n=6)
     assert [ax.images[0].get_array().shape for ax in fig.axes] == [(168, 168)] * 2
-    assert "1st–99th percentile of the codes" in fig.axes[0].get_title()
-    assert "standard normal quantiles" in fig.axes[1].get_title()
+    assert "quantiles of the codes" in fig.axes[0].get_title()
+    assert "quantiles of N(0, 1)" in fig.axes[1].get_title()
+    # equal steps of probability: each row of the autoencoder's grid covers a sixth of the codes
+    ticks = [float(t.get_text().replace("−", "-")) for t in fig.axes[0].get_xticklabels()]
+    assert ticks == pytest.approx(np.quantile(codes[:, 0], (np.arange(6) + 0.5) / 6), abs=0.05 * float(np.ptp(codes[:, 0])))
+    assert "8th to the 92nd percentile in 6 equal steps" in " ".join(texts(fig))
     with pytest.raises(ValueError, match="dims must be two different latent dimensions"):
         plots.plot_manifold(decoder, dims=(1, 1))
 
