@@ -10,6 +10,7 @@ from aekit.backend import keras
 import numpy as np
 
 from aekit._checks import check_images, check_int
+from aekit._markdown import markdown_table, ordinal
 from aekit.latent import check_adjustments, check_codes, decode, encode
 
 _INK_THRESHOLD = 0.5  # a pixel is part of the stroke above half intensity
@@ -80,16 +81,82 @@ class EditReport:
     sentences: list[str]
 
     def to_markdown(self) -> str:
-        header = ("| panel | code | edited element vs training codes | pixel MSE vs reconstruction "
-                  "| ink | thickness (px) | slant (°) | centre (x, y) px | classifier sees |\n"
-                  "|---|---|---|---|---|---|---|---|---|\n")
-        return (header + "\n".join(map(_table_row, self.rows)) + "\n\n"
+        header = ["panel", "code", "edited element vs training codes", "pixel MSE vs reconstruction",
+                  "ink", "thickness (px)", "slant (°)", "centre (x, y) px", "classifier sees"]
+        return (markdown_table(header, map(_table_cells, self.rows)) + "\n\n"
                 + "\n".join(f"- {s}" for s in self.sentences))
+
+    @property
+    def outside(self) -> list[str]:
+        """The edits that moved their element outside the range of the training codes."""
+        return [r["panel"] for r in self.rows[1:] if not _inside(r)]
+
+    @property
+    def changed(self) -> list[str]:
+        """The edits after which the classifier reads another digit."""
+        return [r["panel"] for r in self.rows[1:] if r["digit"] != self.rows[0]["digit"]]
+
+    def summary(self) -> str:
+        """One sentence on all the edits: how many left the training codes, how many changed the digit."""
+        total = len(self.rows) - 1
+        kept = total - len(set(self.outside) | set(self.changed))
+        rest = ("" if kept == 0 else f"; all {total} stayed among the training codes and kept the digit"
+                if kept == total else f"; the other {kept} stayed among the training codes and kept the digit")
+        return (f"Of the {total} edits, {_some(self.outside)} moved the edited element outside the range "
+                f"of the training codes and {_some(self.changed)} made the classifier read another digit "
+                f"than {_a(self.rows[0]['digit'])}{rest}.")
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
 
     __repr__ = __str__ = to_markdown
+
+
+def _some(labels) -> str:
+    return f"{len(labels)} ({', '.join(labels)})" if labels else "none"
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class ReconstructionReport:
+    """What the bottleneck keeps, measured on held-out images; shows itself as a sentence."""
+
+    mse: float           # mean squared error per pixel
+    misread: float       # share of reconstructions the classifier reads as another digit than the label
+    control: float       # share of the original images it misreads
+    n: int
+    misread_shown: int   # of the first ``shown`` images, as in the reconstruction figure
+    shown: int
+
+    def to_markdown(self) -> str:
+        verdict = ("the code keeps the shape of a digit but often not which digit it is"
+                   if self.misread > self.control + 0.05 else
+                   "the code keeps which digit it is about as well as the originals show it")
+        return (f"Held-out reconstructions have MSE {self.mse:.4f} per pixel. The classifier reads "
+                f"{self.misread:.0%} of the {self.n:,} reconstructions as another digit than the label "
+                f"({self.misread_shown} of the first {self.shown} shown above), against "
+                f"{self.control:.0%} of the original images: {verdict}.")
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    __repr__ = __str__ = to_markdown
+
+
+def measure_reconstructions(images, labels, reconstructions, classifier: keras.Model, *,
+                            shown: int = 10) -> ReconstructionReport:
+    """Held-out error, and how often ``classifier`` reads another digit in a reconstruction than
+    the image's label, with its misreadings of the originals as the control."""
+    images = check_images("images", images, 784)
+    reconstructions = check_images("reconstructions", reconstructions, 784)
+    labels = np.asarray(labels)
+    if reconstructions.shape != images.shape or labels.shape != (len(images),):
+        raise ValueError(f"images, reconstructions and labels must match: got {images.shape}, "
+                         f"{reconstructions.shape} and {labels.shape}")
+    shown = check_int("shown", shown, 1, len(images))
+    misread = classify(classifier, reconstructions)[0] != labels
+    control = classify(classifier, images)[0] != labels
+    return ReconstructionReport(float(np.mean((reconstructions - images) ** 2)), float(misread.mean()),
+                                float(control.mean()), len(images), int(misread[:shown].sum()), shown)
 
 
 def describe_adjustments(encoder, decoder, image, adjustments, train_codes,
@@ -129,11 +196,11 @@ def describe_adjustments(encoder, decoder, image, adjustments, train_codes,
     return EditReport(rows, sentences)
 
 
-def _table_row(r) -> str:
-    mse = f"{r['mse']:.4f}" if "mse" in r else "—"
-    return (f"| {r['panel']} | ({', '.join(f'{v:.2f}' for v in r['code'])}) | {_position(r)} | {mse} "
-            f"| {r['ink']:.0f} | {r['thickness']:.2f} | {r['slant']:+.0f} "
-            f"| ({r['cx']:.1f}, {r['cy']:.1f}) | {r['digit']} ({r['confidence']:.0%}) |")
+def _table_cells(r) -> list[str]:
+    return [r["panel"], f"({', '.join(f'{v:.2f}' for v in r['code'])})", _position(r),
+            f"{r['mse']:.4f}" if "mse" in r else "—", f"{r['ink']:.0f}", f"{r['thickness']:.2f}",
+            f"{r['slant']:+.0f}", f"({r['cx']:.1f}, {r['cy']:.1f})",
+            f"{r['digit']} ({r['confidence']:.0%})"]
 
 
 def _inside(row) -> bool:
@@ -147,7 +214,7 @@ def _position(row) -> str:
     if not _inside(row):
         where = "outside every training code"
     elif 0.01 <= row["below"] <= 0.99:
-        where = f"{_ordinal(round(100 * row['below']))} percentile"
+        where = f"{ordinal(round(100 * row['below']))} percentile"
     else:
         where = f"{100 * row['below']:.1f}th percentile, at the edge"
     return f"{row['sigmas']:+.1f} σ, {where}"
@@ -175,11 +242,6 @@ def _sentence(adjustment, code, edited, base, new) -> str:
 
 def _a(digit: int) -> str:
     return f"{'an' if digit == 8 else 'a'} {digit}"
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def _movement(dx: float, dy: float) -> str:
@@ -291,9 +353,9 @@ class Comparison:
                 f"{e['negative_elbo']:.1f} nats per image = reconstruction {e['reconstruction']:.1f} + "
                 f"KL {e['kl']:.1f}, so log p(x) ≥ −{e['negative_elbo']:.1f} nats under its Bernoulli pixel "
                 f"model. The reconstruction term is the cost of describing the pixels given a code; the KL "
-                f"term is how many nats of information the code carries about the image beyond the prior "
-                f"(only {e['kl']:.1f} nats: a {e['latent_dim']}-number code keeps the digit's identity "
-                f"and style, not its pixels).")
+                f"term is how many nats of information the code carries about the image beyond the prior: "
+                f"{e['kl']:.1f} nats, or {e['kl'] / math.log(2):.1f} bits, for a {e['latent_dim']}-number "
+                f"code, a coarse description of the image rather than its pixels.")
 
     def table(self) -> str:
         """The measurements side by side, as a Markdown table."""
@@ -305,9 +367,9 @@ class Comparison:
                 ("z ~ N(0, I): digits seen in ≥ 5% of samples", "prior_digits", "{}"),
                 ("z ~ Gaussian fitted to the training codes: Fréchet distance", "fitted_fd", "{:.1f}"),
                 ("z between two test codes: Fréchet distance", "between_fd", "{:.1f}")]
-        return "| measure | autoencoder | VAE |\n|---|---|---|\n" + "\n".join(
-            f"| {name} | {fmt.format(self.scores['autoencoder'][key])} | {fmt.format(self.scores['VAE'][key])} |"
-            for name, key, fmt in rows)
+        return markdown_table(["measure", "autoencoder", "VAE"],
+                     [[name, fmt.format(self.scores["autoencoder"][key]), fmt.format(self.scores["VAE"][key])]
+                      for name, key, fmt in rows])
 
     def to_markdown(self) -> str:
         """The table, the advantage, the disadvantage and the ELBO, as Markdown."""

@@ -93,7 +93,8 @@ def _read_keras():
         with contextlib.redirect_stdout(io.StringIO()):  # Keras prints "Downloading data from …"
             return keras.datasets.mnist.load_data()
     except Exception as error:  # Keras raises a bare Exception for a failed download
-        raise MNISTError(f"Keras could not load or download MNIST: {error}") from error
+        # Keras's text is "URL fetch failure on <url>: None -- <reason>"; the reason is what matters.
+        raise MNISTError(f"Keras could not load or download MNIST ({str(error).split(' -- ')[-1]})") from error
     finally:
         socket.setdefaulttimeout(previous)
 
