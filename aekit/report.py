@@ -12,7 +12,6 @@ or a run with other parameters leaves the committed figures as they are.
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import os
 import shutil
@@ -25,9 +24,53 @@ from pathlib import Path
 
 import yaml
 
+from aekit import pages
 from aekit._checks import check_int
 
 QUICK = {"epochs": 2, "prior_samples": 100}  # a smoke configuration: every cell runs, fast
+RESULTS_MIME = "application/vnd.aekit.results+json"
+
+
+class Results:
+    """A notebook's key results: a table for its reader, and the record (data source, parameters,
+    results, versions) that ``aekit report`` reads back from the executed notebook for its index.
+
+    ``results`` maps a description to its value as the notebook formats it; ``data`` is the
+    loaded data set (its ``source`` and ``note`` say what was used); ``parameters`` the
+    notebook's checked parameters.
+    """
+
+    def __init__(self, results: dict, *, data, parameters):
+        if not isinstance(results, dict) or not results:
+            raise ValueError("results must be a non-empty dict of {description: value}")
+        # Lists of pairs, not dicts: Jupyter's messages sort the keys of a dict.
+        self.record = {"data": data.source + (f" ({data.note})" if getattr(data, "note", "") else ""),
+                       "parameters": [[k, v] for k, v in vars(parameters).items()],
+                       "results": [[str(k), str(v)] for k, v in results.items()],
+                       "versions": _versions()}
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from aekit._markdown import markdown_table
+
+        rows = self.record["results"]
+        versions = ", ".join(f"{k} {v}" for k, v in self.record["versions"])
+        return {"text/markdown": markdown_table(["result of this run", "value"], rows)
+                + f"\n\nData: {self.record['data']}. Versions: {versions}.",
+                "text/plain": "\n".join(f"{k}: {v}" for k, v in rows),
+                RESULTS_MIME: self.record}
+
+
+def _versions() -> list:
+    import platform
+
+    import aekit
+
+    versions = [["aekit", aekit.__version__], ["Python", platform.python_version()]]
+    for name, label in (("numpy", "NumPy"), ("keras", "Keras"), ("tensorflow", "TensorFlow"),
+                        ("jax", "JAX")):
+        if name in sys.modules:
+            versions.append([label, getattr(sys.modules[name], "__version__", "?")])
+    return versions
 
 
 @dataclass
@@ -40,6 +83,7 @@ class Result:
     figures: list[Path] = field(default_factory=list)
     output: Path | None = None
     error: str = ""
+    record: dict = field(default_factory=dict)  # what the notebook's Results said
 
 
 class ReportError(Exception):
@@ -124,6 +168,7 @@ def run_report(notebooks_dir: Path, output_dir: Path, figures_dir: Path, *, over
         result.status = "failed" if result.error else "ok"
         if not result.error:
             result.figures = sorted(figures.glob("*.png"))
+            result.record = _read_record(result.output)
         result.seconds = time.perf_counter() - started
         log(f"[{number}/{len(notebooks)}] {path.stem}: {result.status} in {result.seconds:.1f} s"
             + (f", {len(result.figures)} figures" if result.status == "ok" else ""), flush=True)
@@ -140,7 +185,7 @@ def run_report(notebooks_dir: Path, output_dir: Path, figures_dir: Path, *, over
     failed = [r for r in results if r.status == "failed"]
     if not failed:
         for result in results:
-            _export_html(result.output)
+            pages.export_html(result.output)
         _write_index(output_dir, results)
         if refresh:  # every notebook succeeded with its own defaults: these are the figures
             for figure in (f for r in results for f in r.figures):
@@ -281,27 +326,44 @@ def _parse_value(text: str):
         return text
 
 
-def _export_html(notebook: Path) -> Path:
-    """A self-contained HTML page beside the executed notebook (figures embedded as data URIs)."""
-    import nbconvert
-    import nbformat
-
-    body, _ = nbconvert.HTMLExporter().from_notebook_node(nbformat.read(notebook, as_version=4))
-    page = notebook.with_suffix(".html")
-    page.write_text(body, encoding="utf-8")
-    return page
+def _read_record(notebook: Path) -> dict:
+    """The record a notebook's Results displayed (empty if it displayed none)."""
+    try:
+        cells = json.loads(notebook.read_text())["cells"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            if RESULTS_MIME in output.get("data", {}):
+                return output["data"][RESULTS_MIME]
+    return {}
 
 
 def _write_index(output_dir: Path, results: list[Result]) -> None:
-    rows = "\n".join(
-        f"<tr><td><a href=\"{html.escape(r.name)}.html\">{html.escape(r.name)}</a></td>"
-        f"<td>{r.status}</td><td>{r.seconds:.1f}</td><td>{len(r.figures)}</td></tr>" for r in results)
-    (output_dir / "index.html").write_text(
-        "<!doctype html><meta charset=\"utf-8\"><title>aekit report</title>"
-        "<style>body{font-family:sans-serif;max-width:40em;margin:2em auto}"
-        "td,th{padding:.3em 1em;text-align:left}</style>"
-        "<h1>aekit report</h1><table><tr><th>notebook</th><th>status</th><th>seconds</th>"
-        f"<th>figures</th></tr>\n{rows}\n</table>\n", encoding="utf-8")
+    import platform
+    from datetime import datetime
+
+    versions = next((r.record["versions"] for r in results if r.record.get("versions")), [])
+    header = [("generated", datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")),
+              ("machine", f"{_cpu_name()}, {os.cpu_count()} cores, {platform.system()}"),
+              ("versions", ", ".join(f"{k} {v}" for k, v in versions) or "—")]
+    rows = [{"name": r.name, "status": r.status, "seconds": r.seconds,
+             "data": r.record.get("data"), "results": r.record.get("results"),
+             "parameters": r.record.get("parameters"),
+             "figures": [f.relative_to(output_dir).as_posix() for f in r.figures]} for r in results]
+    pages.write_index(output_dir / "index.html", rows, title="aekit report", header=header)
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or platform.machine()
 
 
 def _summary(results: list[Result], output_dir: Path) -> str:

@@ -82,7 +82,7 @@ def test_q1_with_a_four_dimensional_code_states_measured_advantage_and_disadvant
     text = outputs_text(notebook)
     assert "**Advantage — a latent space you can sample from.**" in text
     assert "**Disadvantage — blurrier, less faithful reconstructions.**" in text
-    assert "a 4-number code" in text and "arxiv.org/abs/1312.6114" in json.dumps(notebook)
+    assert "for a 4-number code" in text and "arxiv.org/abs/1312.6114" in json.dumps(notebook)
 
 
 def test_q1_bad_beta_fails_fast_with_the_notebooks_message(tmp_path):
