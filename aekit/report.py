@@ -22,8 +22,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from aekit import pages
 from aekit._checks import check_int
 
@@ -243,6 +241,8 @@ def _papermill(notebook: Path, output: Path, cwd: Path, parameters: dict) -> str
     command = [sys.executable, "-m", "papermill", str(notebook), str(output), "--cwd", str(cwd),
                "--no-progress-bar", "--no-log-output"]
     if parameters:
+        import yaml
+
         command += ["-y", yaml.safe_dump(parameters)]  # no -y at all: no injected cell
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode == 0:
@@ -308,6 +308,8 @@ def _plan_parameters(notebooks, overrides: dict, per_notebook: dict, quick: bool
 def _read_parameters_file(path: Path | None) -> dict:
     if path is None:
         return {}
+    import yaml
+
     try:
         content = yaml.safe_load(path.read_text()) or {}
     except (OSError, yaml.YAMLError) as error:
@@ -320,6 +322,8 @@ def _read_parameters_file(path: Path | None) -> dict:
 
 def _parse_value(text: str):
     """Read a -p value as papermill's CLI does: YAML (numbers, lists, True/False/None)."""
+    import yaml
+
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError:
