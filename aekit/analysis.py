@@ -9,7 +9,7 @@ import math
 from aekit.backend import keras
 import numpy as np
 
-from aekit._checks import check_images, check_int
+from aekit._checks import check_array, check_images, check_int, check_labels, check_model
 from aekit._markdown import markdown_table, ordinal
 from aekit.latent import check_adjustments, check_codes, decode, encode
 
@@ -53,9 +53,10 @@ def measure_images(images) -> ImageMeasures:
 def train_digit_classifier(x_train, y_train, *, epochs: int = 15, seed: int = 0) -> keras.Model:
     """A small softmax classifier (784 → 128 relu → 10) that tells which digit an image shows."""
     x_train = check_images("x_train", x_train, 784)
-    y_train = np.asarray(y_train)
-    if y_train.shape != (len(x_train),):
-        raise ValueError(f"y_train must hold one label per image ({len(x_train)}), got {y_train.shape}")
+    y_train = check_labels("y_train", y_train, len(x_train))
+    if len(y_train) != len(x_train) or y_train.min() < 0 or y_train.max() > 9:
+        raise ValueError(f"y_train must hold one digit 0-9 per image ({len(x_train)}), got "
+                         f"{len(y_train)} labels in [{y_train.min()}, {y_train.max()}]")
     epochs = check_int("epochs", epochs, 1, 1000)
     keras.utils.set_random_seed(check_int("seed", seed, 0, 2**31 - 1))
     classifier = keras.Sequential([keras.Input((784,)),
@@ -69,6 +70,7 @@ def train_digit_classifier(x_train, y_train, *, epochs: int = 15, seed: int = 0)
 
 def classify(classifier: keras.Model, images) -> tuple[np.ndarray, np.ndarray]:
     """Return the predicted digit and its probability for each image."""
+    check_model("classifier", classifier)
     probabilities = keras.ops.convert_to_numpy(classifier(check_images("images", images, 784)))
     return probabilities.argmax(axis=1), probabilities.max(axis=1)
 
@@ -170,6 +172,7 @@ def describe_adjustments(encoder, decoder, image, adjustments, train_codes,
     """
     image = check_images("image", image, 784)[:1]
     adjustments = check_adjustments(adjustments)
+    check_model("classifier", classifier)
     code = encode(encoder, image)[0]
     train_codes = check_codes("train_codes", train_codes, len(code))
     edited = [a.apply(code) for a in adjustments]
@@ -266,6 +269,7 @@ def sample_codes(n: int, latent_dim: int, *, seed: int = 0, codes=None) -> np.nd
 
 def interpolate_codes(start, end, steps: int = 9) -> np.ndarray:
     """Codes on the straight lines from each ``start`` to each ``end`` code: (pairs, steps, d)."""
+    start, end = check_array("start", start, ndim=(1, 2)), check_array("end", end, ndim=(1, 2))
     start, end = np.atleast_2d(start), np.atleast_2d(end)
     if start.shape != end.shape:
         raise ValueError(f"start and end must have the same shape, got {start.shape} and {end.shape}")
@@ -275,6 +279,7 @@ def interpolate_codes(start, end, steps: int = 9) -> np.ndarray:
 
 def classifier_features(classifier: keras.Model, images) -> np.ndarray:
     """The classifier's last hidden layer for each image: a feature space for Fréchet distances."""
+    check_model("classifier", classifier)
     x = keras.ops.convert_to_tensor(check_images("images", images, 784))
     for layer in classifier.layers[:-1]:
         x = layer(x)
@@ -284,8 +289,9 @@ def classifier_features(classifier: keras.Model, images) -> np.ndarray:
 def frechet_distance(features_a, features_b) -> float:
     """Fréchet distance between Gaussians fitted to two feature sets (FID's formula): 0 when the
     two sets have the same mean and covariance, growing as they differ in quality or variety."""
-    a, b = np.asarray(features_a, np.float64), np.asarray(features_b, np.float64)
-    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or min(len(a), len(b)) < 2:
+    a = check_array("features_a", features_a).astype(np.float64)
+    b = check_array("features_b", features_b).astype(np.float64)
+    if a.shape[1] != b.shape[1] or min(len(a), len(b)) < 2:
         raise ValueError(f"features must be two (n, k) arrays with n >= 2, got {a.shape} and {b.shape}")
     cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
     values, vectors = np.linalg.eigh(cov_a)
@@ -391,6 +397,13 @@ def compare_models(autoencoder_parts, vae_parts, x_train, x_test, classifier: ke
     its own codes as a control, and the same for points between the codes of two test images.
     """
     x_train, x_test = check_images("x_train", x_train, 784), check_images("x_test", x_test, 784)
+    for name, parts in (("autoencoder_parts", autoencoder_parts), ("vae_parts", vae_parts)):
+        if not isinstance(parts, (tuple, list)) or len(parts) != 3:
+            raise ValueError(f"{name} must be the (encoder, decoder, model) triple that aekit builds, "
+                             f"got {type(parts).__name__}")
+        for part, model in zip(("encoder", "decoder", "model"), parts):
+            check_model(f"{name}[{part}]", model)
+    check_model("classifier", classifier)
     n_samples = check_int("n_samples", n_samples, 10, 100_000)
     pairs = check_int("pairs", pairs, 1, len(x_test) // 2)
     ends = np.random.default_rng(check_int("seed", seed, 0, 2**31 - 1)).choice(

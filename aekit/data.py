@@ -8,6 +8,7 @@ import gzip
 import io
 import os
 import socket
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -53,6 +54,8 @@ def load_mnist(source: str | os.PathLike = "auto", *, flatten: bool = True) -> M
     if not isinstance(flatten, bool):
         raise ValueError(f"flatten must be True or False, got {flatten!r}")
     note = ""
+    if isinstance(source, str) and not source.strip():
+        raise MNISTError(f"source must be one of {', '.join(map(repr, SOURCES))} or a path, got {source!r}")
     if isinstance(source, os.PathLike) or (isinstance(source, str) and source not in SOURCES):
         path = Path(source).expanduser()
         if not path.exists():
@@ -121,7 +124,11 @@ def _read_sample():
 
 def _read_npz(path: Path):
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            raise MNISTError(f"{path} holds a single array, not an .npz archive of x_train, y_train, "
+                             f"x_test and y_test (Keras's mnist.npz layout)")
+        with loaded as archive:
             missing = {"x_train", "y_train", "x_test", "y_test"} - set(archive.files)
             if missing:
                 raise MNISTError(f"{path} is not an MNIST npz in Keras's layout: "
@@ -130,8 +137,9 @@ def _read_npz(path: Path):
                     (archive["x_test"], archive["y_test"]))
     except MNISTError:
         raise
-    except (OSError, ValueError, zlib.error, EOFError) as error:
-        raise MNISTError(f"{path} could not be read as an .npz archive: {error}") from error
+    except (OSError, ValueError, zlib.error, EOFError, zipfile.BadZipFile) as error:
+        raise MNISTError(f"{path} could not be read as an .npz archive (truncated or corrupt?): "
+                         f"{error}") from error
 
 
 def _read_idx_folder(folder: Path):
@@ -186,6 +194,8 @@ def _read_idx(path: Path, magic: int) -> np.ndarray:
 def _normalise(images, labels, *, name: str, flatten: bool):
     """Check one split and convert it to float32 pixels in [0, 1] and int64 labels."""
     images, labels = np.asarray(images), np.asarray(labels)
+    if not (np.issubdtype(images.dtype, np.integer) or np.issubdtype(images.dtype, np.floating)):
+        raise MNISTError(f"{name} images must be numbers, got values of type {images.dtype}")
     if images.ndim not in (2, 3) or images.shape[1:] not in ((28, 28), (784,)):
         raise MNISTError(f"{name} images must have shape (n, 28, 28) or (n, 784), got {images.shape}")
     if labels.shape != (len(images),):
@@ -200,8 +210,11 @@ def _normalise(images, labels, *, name: str, flatten: bool):
         pixels = images.astype(np.float32) / 255.0
     else:
         pixels = images.astype(np.float32)
-        if len(pixels) and (not np.all(np.isfinite(pixels)) or pixels.min() < 0 or pixels.max() > 1):
+        if not np.all(np.isfinite(pixels)):
+            raise MNISTError(f"{name} images hold {int(np.sum(~np.isfinite(pixels))):,} NaN or infinite "
+                             f"pixel values (of {pixels.size:,})")
+        if len(pixels) and (pixels.min() < 0 or pixels.max() > 1):
             raise MNISTError(f"{name} pixel values must be in [0, 1] for float images, got "
-                             f"[{np.nanmin(pixels):g}, {np.nanmax(pixels):g}]")
+                             f"[{pixels.min():g}, {pixels.max():g}]")
     shape = (-1, 784) if flatten else (-1, 28, 28)
     return np.ascontiguousarray(pixels.reshape(shape)), labels.astype(np.int64)

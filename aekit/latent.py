@@ -8,15 +8,16 @@ import math
 from aekit.backend import keras
 import numpy as np
 
-from aekit._checks import check_images, check_int
-from aekit.models import input_width
+from aekit._checks import check_array, check_images, check_int
+from aekit.models import model_widths
 
 _CHUNK = 8192  # images per model call: bounded memory, no per-call tracing as with predict()
 
 
 def encode(encoder: keras.Model, images) -> np.ndarray:
     """Return the latent codes of ``images`` (n, pixels); for a VAE encoder, the means μ."""
-    images = check_images("images", images, input_width(encoder))
+    width, _ = _check_part("encoder", encoder, "images", images, "a decoder (it draws images from codes)")
+    images = check_images("images", images, width)
     chunks = []
     for start in range(0, len(images), _CHUNK):
         outputs = encoder(images[start:start + _CHUNK], training=False)
@@ -27,10 +28,22 @@ def encode(encoder: keras.Model, images) -> np.ndarray:
 
 def decode(decoder: keras.Model, codes) -> np.ndarray:
     """Return the images (n, pixels) that ``decoder`` draws for latent ``codes`` (n, latent_dim)."""
-    codes = check_codes("codes", codes, input_width(decoder))
+    width, _ = _check_part("decoder", decoder, "codes", codes, "an encoder (it maps images to codes)")
+    codes = check_codes("codes", codes, width)
     return np.concatenate([keras.ops.convert_to_numpy(decoder(codes[start:start + _CHUNK],
                                                               training=False))
                            for start in range(0, len(codes), _CHUNK)]).astype(np.float32)
+
+
+def _check_part(name, model, data_name, data, other) -> tuple[int, int]:
+    """The widths of ``model``; if ``data`` fits its output rather than its input, say it looks
+    like ``other``, the wrong half of the autoencoder."""
+    width_in, width_out = model_widths(name, model)
+    shape = np.shape(data) if not isinstance(data, (str, bytes)) else ()
+    if len(shape) in (1, 2) and shape[-1] != width_in and shape[-1] == width_out:
+        raise ValueError(f"{name} takes inputs of width {width_in}, but {data_name} have width "
+                         f"{shape[-1]}, which is what it gives: it looks like {other}")
+    return width_in, width_out
 
 
 def adjust_latent(z, dim: int, *, scale: float | None = None, offset: float | None = None,
@@ -39,11 +52,9 @@ def adjust_latent(z, dim: int, *, scale: float | None = None, offset: float | No
     or set to ``value`` (exactly one of them). ``z`` is one code (d,) or a batch (n, d); it is
     never modified, so one edit cannot leak into the next.
     """
-    z = np.asarray(z, dtype=np.float32)
-    if z.ndim not in (1, 2) or z.shape[-1] == 0:
+    z = check_array("z", z, ndim=(1, 2))
+    if z.shape[-1] == 0:
         raise ValueError(f"z must be one latent code (d,) or a batch (n, d), got shape {z.shape}")
-    if not np.all(np.isfinite(z)):
-        raise ValueError("z must hold finite numbers, got NaN or infinity")
     dim = check_int("dim", dim, 0, z.shape[-1] - 1)
     operation, amount = _check_edit(scale, offset, value)
     edited = z.copy()
@@ -119,12 +130,10 @@ def _number(x: float) -> str:
 
 def check_codes(name: str, codes, latent_dim: int) -> np.ndarray:
     """Return codes as a finite float32 array of shape (n, latent_dim)."""
-    array = np.asarray(codes, dtype=np.float32)
+    array = check_array(name, codes, ndim=(1, 2))
     if array.ndim == 1:
         array = array[None, :]
-    if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] != latent_dim:
+    if array.shape[0] == 0 or array.shape[1] != latent_dim:
         raise ValueError(f"{name} must have shape (n, {latent_dim}) with n >= 1, "
                          f"got shape {np.shape(codes)}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must hold finite numbers, got NaN or infinity")
     return array

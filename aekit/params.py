@@ -13,7 +13,7 @@ import difflib
 from pathlib import Path
 from types import SimpleNamespace
 
-from aekit._checks import check_float, check_int
+from aekit._checks import check_beta, check_float, check_int
 from aekit.data import SOURCES
 
 _MAX_LIST_TEXT = 1000  # characters: a list of latent elements or factors is short
@@ -65,7 +65,7 @@ _RUN = {"seed": _int(0, 2**31 - 1), "data_source": check_data_source,
         "figures_dir": check_figures_dir}
 
 NOTEBOOKS = {
-    "q1_vae": {**_TRAINING, "beta": _float(0.0, 1000.0, low_open=True),
+    "q1_vae": {**_TRAINING, "beta": lambda name, value: check_beta(value),
                "prior_samples": _int(10, 100_000), **_RUN},
     "q2_autoencoder": {**_TRAINING, "adjust_dims": _list_of(_int(0)),
                        "factors": _list_of(_float(-1000.0, 1000.0)), "image_index": _int(0), **_RUN},

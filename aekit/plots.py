@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from aekit._checks import check_images, check_int
+from aekit._checks import check_images, check_int, check_labels, check_path, check_text
 from aekit._markdown import ordinal
 from aekit.diagram import block_diagram
 from aekit.latent import Adjustment, check_adjustments, check_codes, decode, encode
@@ -47,9 +47,7 @@ def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: int = DPI) -> Path
     """
     if not isinstance(fig, Figure):
         raise ValueError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
-    path = Path(path)
-    if path.suffix.lower() != ".png":
-        raise ValueError(f"path must end in .png, got {str(path)!r}")
+    path = check_path("path", path, suffix=".png")
     dpi = check_int("dpi", dpi, 30, 600)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".png", dir=path.parent)
@@ -140,7 +138,7 @@ def plot_adjustments(encoder, decoder, images, adjustments: Sequence[Adjustment]
 
     Each panel is titled with what was done (``z[0] × 5``) and captioned with the code it decodes.
     """
-    images = check_images("images", images, input_width(encoder))
+    images = check_images("images", images, input_width(encoder, "encoder"))
     adjustments = check_adjustments(adjustments)
     codes = encode(encoder, images)
     edited = [adjustment.apply(codes) for adjustment in adjustments]  # checks every dim's range
@@ -274,7 +272,7 @@ def plot_manifold(decoder, codes=None, *, dims: tuple[int, int] = (0, 1), n: int
     axes = fig.subplots(1, len(named), squeeze=False)[0]
     for ax, (name, pair) in zip(axes, named.items()):
         model, model_codes = pair if isinstance(decoder, Mapping) else (decoder, codes)
-        latent_dim = input_width(model)
+        latent_dim = input_width(model, "decoder")
         if len(dims) != 2 or dims[0] == dims[1]:
             raise ValueError(f"dims must be two different latent dimensions, got {dims}")
         for d in dims:
@@ -307,7 +305,7 @@ def plot_traversal(decoder, code, codes=None, *, steps: int = 9, title: str | No
     quantiles of the ``codes`` (or of N(0, 1) without codes, a VAE's prior), the others held at
     ``code``; the panel nearest the image's own value is framed."""
     steps = check_int("steps", steps, 3, 25)
-    latent_dim = input_width(decoder)
+    latent_dim = input_width(decoder, "decoder")
     code = check_codes("code", code, latent_dim)[0]
     grid, _, span = _grid_values(codes, latent_dim, steps)
     cells = []
@@ -392,8 +390,10 @@ def _image_grid(cells, *, row_labels=None, cell_inches: float = _CELL):
 
 def _finish(fig: Figure, title: str | None, path) -> Figure:
     """Add the bold title; if it is wider than the figure (about 9.6 bold characters an inch),
-    wrap it into lines of balanced length."""
-    if title:
+    wrap it into lines of balanced length. Save to ``path`` if given."""
+    if path is not None:
+        check_path("path", path, suffix=".png")  # before any drawing, not after
+    if check_text("title", title):
         lines = math.ceil(len(title) / (fig.get_figwidth() * 9.6))
         fig.suptitle(textwrap.fill(title, width=math.ceil(len(title) / lines) + 3),
                      fontsize=12, fontweight="bold")
@@ -403,10 +403,7 @@ def _finish(fig: Figure, title: str | None, path) -> Figure:
 
 
 def _labels(labels, n: int) -> list[int]:
-    values = np.asarray(labels).ravel()
-    if len(values) < n:
-        raise ValueError(f"labels must hold at least {n} values (one per image), got {len(values)}")
-    return [int(v) for v in values[:n]]
+    return check_labels("labels", labels, n)[:n].tolist()
 
 
 def _format_code(z, dim: int | None = None) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from aekit._checks import check_float, check_images, check_int
-from aekit.models import VAE, input_width
+from aekit.models import VAE, model_widths
 
 _FINAL_LR_SHARE = 0.05
 
@@ -45,7 +45,11 @@ def train(model: keras.Model, x_train, *, epochs: int = 40, batch_size: int = 16
     verbose = check_int("verbose", verbose, 0, 1)
     if on_epoch_end is not None and not callable(on_epoch_end):
         raise ValueError(f"on_epoch_end must be callable(epoch, logs), got {on_epoch_end!r}")
-    width = input_width(model)
+    width, width_out = model_widths("model", model)
+    if width_out != width:
+        raise ValueError(f"model must reconstruct its input (an autoencoder or a VAE), but "
+                         f"{model.name!r} maps {width} features to {width_out}: is it the encoder "
+                         f"or the decoder? Pass the third model aekit.build_autoencoder returns")
     x_train = tf.constant(check_images("x_train", x_train, width))
     x_val = None if x_val is None else tf.constant(check_images("x_val", x_val, width))
 

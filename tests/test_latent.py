@@ -53,7 +53,7 @@ def test_encode_and_decode_reject_mismatched_inputs():
     encoder, decoder, _ = aekit.build_autoencoder()
     with pytest.raises(ValueError, match=r"images must have shape \(n, 784\)"):
         aekit.encode(encoder, np.zeros((3, 100)))
-    with pytest.raises(ValueError, match=r"images must hold finite pixel values in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"images must hold pixel values in \[0, 1\], got values in \[255, 255\]"):
         aekit.encode(encoder, np.full((3, 784), 255.0))
     with pytest.raises(ValueError, match=r"codes must have shape \(n, 2\)"):
         aekit.decode(decoder, np.zeros((3, 3)))

@@ -131,7 +131,7 @@ def test_same_seed_gives_identical_weights_and_losses(kind, sample):
 
 
 def test_bad_beta_and_seed_are_rejected():
-    with pytest.raises(ValueError, match=r"beta must be a finite number in \[0.0, 1000.0\]"):
+    with pytest.raises(ValueError, match=r"beta must be a finite number in \(0.0, 1000.0\]"):
         aekit.build_vae(beta=-1)
     with pytest.raises(ValueError, match="seed must be an integer"):
         aekit.set_seed(1.5)
