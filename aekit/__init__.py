@@ -6,15 +6,19 @@
 
 The names below load their module (and TensorFlow) on first use, so tools that need none of
 them, such as ``python -m aekit report``, start without paying for the TensorFlow import.
+Keras still finds aekit's saved models: ``import aekit; keras.models.load_model("vae.keras")``.
 """
 
 import importlib
+import importlib.abc
+import importlib.util
+import sys
 
 __version__ = "0.1.0"
 _EXPORTS = {
     "aekit.data": ["MNIST", "MNISTError", "load_mnist"],
     "aekit.latent": ["Adjustment", "adjust_latent", "decode", "encode", "scale_adjustments"],
-    "aekit.models": ["VAE", "Sampling", "build_autoencoder", "build_vae", "kl_divergence"],
+    "aekit.models": ["VAE", "Sampling", "build_autoencoder", "build_vae", "kl_divergence", "load_model"],
     "aekit.training": ["set_seed", "train"],
 }
 _HOME = {name: module for module, names in _EXPORTS.items() for name in names}
@@ -31,3 +35,32 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | set(_HOME))
+
+
+class _RegisterWithKeras(importlib.abc.MetaPathFinder):
+    """Keras finds aekit's classes in a saved model (VAE, Sampling) only once aekit.models has
+    registered them. This finder waits for Keras to be imported, then imports aekit.models."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "keras":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec("keras")
+        if spec is None or spec.loader is None:
+            return spec
+        load = spec.loader.exec_module
+
+        def load_then_register(module):
+            load(module)
+            backend = sys.modules.get("aekit.backend")
+            if backend is None or hasattr(backend, "keras"):  # else aekit.backend registers them
+                importlib.import_module("aekit.models")
+
+        spec.loader.exec_module = load_then_register
+        return spec
+
+
+if "keras" in sys.modules:
+    importlib.import_module("aekit.models")
+else:
+    sys.meta_path.insert(0, _RegisterWithKeras())

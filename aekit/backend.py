@@ -30,3 +30,6 @@ def _import_keras_quietly():
 
 
 keras = _import_keras_quietly()
+
+# Register aekit's Keras classes (VAE, Sampling) as soon as Keras is in: saved models then load.
+import aekit.models  # noqa: E402, F401  (aekit.models takes `keras` from this module, set above)

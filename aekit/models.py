@@ -8,7 +8,7 @@ from aekit.backend import keras
 import tensorflow as tf
 from keras import ops
 
-from aekit._checks import check_float, check_int
+from aekit._checks import check_beta, check_int, check_model, check_path
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "elu", "selu", "gelu", "softplus", "linear", None)
 
@@ -50,7 +50,7 @@ def build_vae(input_dim: int = 784, hidden_units: int | Sequence[int] = 64, late
     """
     input_dim, units, latent_dim = _check_shape(input_dim, hidden_units, latent_dim)
     _check_activation("hidden_activation", hidden_activation)
-    beta = check_float("beta", beta, 0.0, 1000.0)
+    beta = check_beta(beta)
     if seed is not None:
         seed = check_int("seed", seed, 0, 2**31 - 1)
 
@@ -109,7 +109,7 @@ class VAE(keras.Model):
         super().__init__(**kwargs)
         self.encoder = encoder
         self.decoder = decoder
-        self.beta = check_float("beta", beta, 0.0, 1000.0)
+        self.beta = check_beta(beta)
         self.loss_tracker = keras.metrics.Mean(name="loss")
         self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_loss")
         self.kl_tracker = keras.metrics.Mean(name="kl_loss")
@@ -161,17 +161,51 @@ class VAE(keras.Model):
         return cls(**config)
 
 
-def input_width(model: keras.Model) -> int:
+def load_model(path) -> keras.Model:
+    """Load any model saved with ``model.save("name.keras")``; a missing, truncated or corrupt
+    file gets an error that says so (Keras says "File not found" for a file that exists)."""
+    import zipfile
+
+    path = check_path("path", path, suffix=".keras")
+    if not path.is_file():
+        raise ValueError(f"path {str(path)!r} does not exist or is not a file")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            broken = archive.testzip()
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ValueError(f"{path} is not a readable .keras file (truncated or corrupt?): {error}") from None
+    if broken is not None or "config.json" not in names:
+        raise ValueError(f"{path} is not a complete .keras file (truncated or corrupt?): "
+                         + (f"{broken} is damaged" if broken else "it holds no config.json"))
+    return keras.models.load_model(path)
+
+
+def model_widths(name: str, model) -> tuple[int, int]:
+    """The number of features ``model`` takes and gives per example (784 → 2 for an encoder)."""
+    check_model(name, model)
+    if isinstance(model, VAE):
+        return model_widths(name, model.encoder)[0], model_widths(name, model.decoder)[1]
+    widths = []
+    for tensors in (model.inputs, model.outputs):
+        shape = tuple(tensors[0].shape) if tensors else ()
+        if len(shape) != 2 or shape[1] is None:
+            raise ValueError(f"{name} must take and give flat vectors (None, width), but "
+                             f"{model.name!r} has {'inputs' if not widths else 'outputs'} of shape {shape}")
+        widths.append(shape[1])
+    return widths[0], widths[1]
+
+
+def input_width(model: keras.Model, name: str = "model") -> int:
     """The number of features ``model`` takes per example (784 for MNIST models)."""
-    inputs = (model.encoder if isinstance(model, VAE) else model).inputs
-    shape = tuple(inputs[0].shape) if inputs else ()
-    if len(shape) != 2 or shape[1] is None:
-        raise ValueError(f"model {model.name!r} must take flat vectors (None, width), got {shape}")
-    return shape[1]
+    return model_widths(name, model)[0]
 
 
 def _check_shape(input_dim, hidden_units, latent_dim):
     input_dim = check_int("input_dim", input_dim, 1)
+    if isinstance(hidden_units, (str, bytes)):
+        raise ValueError(f"hidden_units must be a width or a list of widths such as (144, 72), "
+                         f"got the string {hidden_units!r}")
     units = [hidden_units] if not isinstance(hidden_units, Sequence) else list(hidden_units)
     if not units:
         raise ValueError("hidden_units must name at least one hidden width, got []")
