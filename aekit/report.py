@@ -12,11 +12,14 @@ or a run with other parameters leaves the committed figures as they are.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -92,6 +95,14 @@ class NotebookFailed(ReportError):
     """A notebook raised while it ran (exit code 1)."""
 
 
+class Interrupted(BaseException):
+    """SIGTERM, handled as Ctrl-C is: the notebooks are stopped and their partial output removed."""
+
+
+def _interrupted(signum, frame):
+    raise Interrupted()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point of ``aekit`` and ``python -m aekit``."""
     parser = argparse.ArgumentParser(prog="aekit", description="aekit's report tools")
@@ -116,7 +127,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="notebooks run at once (default: 2, one per core of a small machine)")
     report.add_argument("--refresh-committed", action="store_true",
                         help="re-execute the committed notebooks in place with their defaults")
+    links = commands.add_parser("links", help="write the notebooks' Colab badges and setup cells "
+                                "from the Repository URL in pyproject.toml (for a fork)")
+    links.add_argument("--notebooks", type=Path, default=Path("notebooks"),
+                       help="folder of the notebooks (default: notebooks)")
+    links.add_argument("--pyproject", type=Path, default=Path("pyproject.toml"),
+                       help="where the Repository URL is (default: pyproject.toml)")
     args = parser.parse_args(argv)
+    if args.command == "links":
+        return _links(args.notebooks, args.pyproject)
+    previous = signal.signal(signal.SIGTERM, _interrupted)
     try:
         if args.refresh_committed:
             if args.parameter or args.parameters_file or args.quick or args.data:
@@ -136,7 +156,27 @@ def main(argv: list[str] | None = None) -> int:
     except (ReportError, ValueError) as error:
         print(f"aekit report: error: {error}", file=sys.stderr)
         return 2
+    except (KeyboardInterrupt, Interrupted):
+        print("aekit report: interrupted: the running notebooks were stopped and their partial "
+              f"output removed; {args.figures}/ was left as it was", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0 if all(r.status == "ok" for r in results) else 1
+
+
+def _links(notebooks_dir: Path, pyproject: Path) -> int:
+    from aekit import colab
+
+    try:
+        url = colab.repository_url(pyproject)
+        changed = colab.write_links(notebooks_dir, url)
+    except (OSError, ValueError) as error:
+        print(f"aekit links: error: {error}", file=sys.stderr)
+        return 2
+    print(f"{url}: " + (", ".join(str(p) for p in changed) + " updated" if changed
+                        else "every notebook already points there"))
+    return 0
 
 
 def run_report(notebooks_dir: Path, output_dir: Path, figures_dir: Path, *, overrides=None,
@@ -152,17 +192,25 @@ def run_report(notebooks_dir: Path, output_dir: Path, figures_dir: Path, *, over
     notebooks = _select(notebooks_dir, only)
     parameters = _plan_parameters(notebooks, overrides or {}, per_notebook or {}, quick)
     refresh = not (overrides or per_notebook or quick)
-    output_dir.mkdir(parents=True, exist_ok=True)
+    with _locked(output_dir), _Children() as children:
+        return _run(notebooks, parameters, refresh, output_dir, figures_dir, notebooks_dir,
+                    jobs, children, log)
+
+
+def _run(notebooks, parameters, refresh, output_dir, figures_dir, notebooks_dir, jobs, children, log):
     results = [Result(path.stem, output=output_dir / path.name) for path in notebooks]
 
     def execute(number, path, result):
         started = time.perf_counter()
+        result.status = "running"
         figures = output_dir / "figures" / path.stem
         shutil.rmtree(figures, ignore_errors=True)  # a previous run's figures are not this run's
         # Relative to the notebook's folder, as a reader would write it to reproduce the run.
         values = {**parameters[path.stem],
                   "figures_dir": os.path.relpath(figures.resolve(), notebooks_dir.resolve())}
-        result.error = _papermill(path, result.output, notebooks_dir, values)
+        result.error = _papermill(path, result.output, notebooks_dir, values, children)
+        if children.stopped:
+            return
         result.status = "failed" if result.error else "ok"
         if not result.error:
             result.figures = sorted(figures.glob("*.png"))
@@ -171,7 +219,8 @@ def run_report(notebooks_dir: Path, output_dir: Path, figures_dir: Path, *, over
         log(f"[{number}/{len(notebooks)}] {path.stem}: {result.status} in {result.seconds:.1f} s"
             + (f", {len(result.figures)} figures" if result.status == "ok" else ""), flush=True)
 
-    with ThreadPoolExecutor(max_workers=check_int("jobs", jobs, 1, 16)) as pool:
+    pool = ThreadPoolExecutor(max_workers=check_int("jobs", jobs, 1, 16))
+    try:
         futures = [pool.submit(execute, n, p, r)
                    for n, (p, r) in enumerate(zip(notebooks, results), start=1)]
         for future in futures:
@@ -180,6 +229,17 @@ def run_report(notebooks_dir: Path, output_dir: Path, figures_dir: Path, *, over
             if any(r.status == "failed" for r in results):
                 for pending in futures:
                     pending.cancel()  # stop what has not started; running ones finish
+    except BaseException:  # Ctrl-C or SIGTERM: stop every notebook, drop what they half wrote
+        children.stop()
+        pool.shutdown(wait=True, cancel_futures=True)
+        for result in results:
+            if result.status == "running":
+                result.output.unlink(missing_ok=True)
+                shutil.rmtree(output_dir / "figures" / result.name, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            (output_dir / "figures").rmdir()  # only if nothing is left in it
+        raise
+    pool.shutdown(wait=True)
     failed = [r for r in results if r.status == "failed"]
     if not failed:
         for result in results:
@@ -213,13 +273,21 @@ def _copy_atomically(source: Path, target: Path) -> None:
 def refresh_committed(notebooks_dir: Path, output_dir: Path, *, only=(), log=print) -> list[Result]:
     """Re-execute the committed notebooks with their own defaults (no injected parameters) and,
     for each that succeeds, replace the committed copy: this keeps nbval's reference outputs current."""
-    output_dir.mkdir(parents=True, exist_ok=True)
+    with _locked(output_dir), _Children() as children:
+        return _refresh(_select(notebooks_dir, only), notebooks_dir, output_dir, children, log)
+
+
+def _refresh(notebooks, notebooks_dir, output_dir, children, log):
     results = []
-    for path in _select(notebooks_dir, only):
+    for path in notebooks:
         result = Result(path.stem, output=output_dir / f"committed-{path.name}")
         log(f"refreshing {path} …", flush=True)
         started = time.perf_counter()
-        result.error = _papermill(path, result.output, notebooks_dir, {})
+        try:
+            result.error = _papermill(path, result.output, notebooks_dir, {}, children)
+        except BaseException:  # interrupted: the notebook was stopped; drop its partial output
+            result.output.unlink(missing_ok=True)
+            raise
         result.seconds = time.perf_counter() - started
         results.append(result)
         if result.error:
@@ -232,20 +300,13 @@ def refresh_committed(notebooks_dir: Path, output_dir: Path, *, only=(), log=pri
     return results
 
 
-def _papermill(notebook: Path, output: Path, cwd: Path, parameters: dict) -> str:
-    """Execute ``notebook`` in its own papermill process; return "" or the failing cell's error.
-
-    A separate process because papermill's ``cwd`` changes the working directory of the whole
-    process: two notebooks run from threads would leave it wherever the last one finished.
-    """
-    command = [sys.executable, "-m", "papermill", str(notebook), str(output), "--cwd", str(cwd),
-               "--no-progress-bar", "--no-log-output"]
-    if parameters:
-        import yaml
-
-        command += ["-y", yaml.safe_dump(parameters)]  # no -y at all: no injected cell
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode == 0:
+def _papermill(notebook: Path, output: Path, cwd: Path, parameters: dict, children) -> str:
+    """Execute ``notebook`` in its own process (aekit._notebook_process); return "" or the
+    failing cell's error. No parameters: no injected cell."""
+    command = [sys.executable, "-m", "aekit._notebook_process", str(notebook), str(output), str(cwd),
+               json.dumps(parameters), str(os.getpid())]
+    code, stderr = children.run(command)
+    if code == 0 or children.stopped:
         return ""
     try:
         cells = json.loads(output.read_text())["cells"]
@@ -255,8 +316,82 @@ def _papermill(notebook: Path, output: Path, cwd: Path, parameters: dict) -> str
                     return f"{out['ename']}: {out['evalue']} (cell {index})"
     except (OSError, ValueError, KeyError):
         pass
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    return lines[-1] if lines else f"papermill exited with code {done.returncode}"
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    return lines[-1] if lines else f"the notebook's process exited with code {code}"
+
+
+class _Children:
+    """The notebook processes of one run; ``stop()`` ends them all, and no new one starts after."""
+
+    def __init__(self):
+        self._lock, self._running, self.stopped = threading.Lock(), set(), False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def run(self, command) -> tuple[int, str]:
+        with self._lock:
+            if self.stopped:
+                return -1, ""
+            # A session of its own: a terminal's Ctrl-C reaches only the runner, which stops it.
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                       text=True, start_new_session=True)
+            self._running.add(process)
+        try:
+            _, stderr = process.communicate()
+            return process.returncode, stderr
+        except BaseException:  # interrupted while waiting: stop this and every other notebook
+            self.stop()
+            raise
+        finally:
+            with self._lock:
+                self._running.discard(process)
+
+    def stop(self, grace: float = 0.8) -> None:
+        """SIGTERM every notebook process (each kills its kernel), SIGKILL what is left after ``grace``."""
+        with self._lock:
+            self.stopped, running = True, list(self._running)
+        for process in running:
+            process.terminate()
+        deadline = time.monotonic() + grace
+        for process in running:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def _locked(output_dir: Path):
+    """Create ``output_dir`` and hold its lock: two runs must not write into one folder at once."""
+    created = not output_dir.exists()
+    lock = output_dir / ".aekit-report.lock"
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(lock, "w")
+    except (FileExistsError, NotADirectoryError):
+        raise ReportError(f"--output {output_dir} is a file, not a folder") from None
+    except OSError as error:
+        raise ReportError(f"cannot write to --output {output_dir}: {error.strerror}") from None
+    with handle:
+        try:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:
+            pass  # not POSIX: no lock
+        except OSError:
+            raise ReportError(f"another aekit report is writing to {output_dir}: wait for it to "
+                              f"finish, or choose another --output") from None
+        try:
+            yield
+        finally:
+            lock.unlink(missing_ok=True)
+            if created and not any(output_dir.iterdir()):
+                output_dir.rmdir()  # an interrupted first run leaves no empty folder behind
 
 
 def _select(notebooks_dir: Path, only) -> list[Path]:

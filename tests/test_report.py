@@ -156,3 +156,94 @@ def test_parallel_runs_leave_the_working_directory_alone(project):
     before = os.getcwd()
     report.run_report(notebooks, output, figures, jobs=2, log=lambda *a, **k: None)
     assert os.getcwd() == before
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT", "SIGKILL"])
+def test_a_killed_runner_leaves_no_process_and_no_partial_output(project, how):
+    """SIGTERM and Ctrl-C stop every notebook process and kernel and remove what they half wrote;
+    after SIGKILL the notebook processes die with the runner (Linux's parent-death signal)."""
+    import signal
+    import time
+
+    import psutil
+
+    notebooks, figures, output = project
+    for name in ("a_first", "b_second"):
+        make_notebook(notebooks, name, "import time\ntime.sleep(120)")
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "aekit", "report", "--notebooks", str(notebooks), "--figures",
+         str(figures), "--output", str(output)], stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal starts it
+    deadline = time.monotonic() + 60
+    while True:  # until both kernels run the sleeping cell
+        family = psutil.Process(runner.pid).children(recursive=True)
+        kernels = [p for p in family if "ipykernel" in " ".join(p.cmdline())]
+        if len(kernels) == 2 and all(p.cpu_times().user > 0.3 for p in kernels) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert len(kernels) == 2, "the kernels never started"
+    runner.send_signal(getattr(signal, how))
+    runner.wait(timeout=10)
+    gone = time.monotonic()
+    while any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in family):
+        assert time.monotonic() - gone < 1.5, f"still running: {[p.cmdline()[:3] for p in family if p.is_running()]}"
+        time.sleep(0.05)
+    assert sorted(p.name for p in figures.iterdir()) == ["a_first.png", "b_second.png"]
+    assert (figures / "a_first.png").read_bytes() == b"old"
+    if how != "SIGKILL":
+        stderr = runner.stderr.read()
+        assert runner.returncode == 130 and "interrupted" in stderr, (runner.returncode, stderr[-3000:])
+        left = sorted(str(p.relative_to(output)) for p in output.rglob("*")) if output.exists() else []
+        assert not output.exists(), f"left behind: {left}"  # it created the folder: nothing is left
+
+
+def test_output_must_be_a_writable_folder_and_one_run_at_a_time(project, capsys):
+    import fcntl
+    import os
+
+    notebooks, figures, output = project
+    afile = output.parent / "afile"
+    afile.write_text("")
+    assert report.main(["report", "--notebooks", str(notebooks), "--output", str(afile)]) == 2
+    assert f"--output {afile} is a file, not a folder" in capsys.readouterr().err
+    locked = output.parent / "readonly"
+    locked.mkdir()
+    os.chmod(locked, 0o500)
+    try:
+        if os.access(locked, os.W_OK):
+            pytest.skip("running as a user who may write anywhere")
+        assert report.main(["report", "--notebooks", str(notebooks), "--output", str(locked / "r")]) == 2
+        assert "cannot write to --output" in capsys.readouterr().err
+    finally:
+        os.chmod(locked, 0o700)
+    output.mkdir()
+    with open(output / ".aekit-report.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a run in progress holds it
+        assert report.main(["report", "--notebooks", str(notebooks), "--output", str(output)]) == 2
+    assert f"another aekit report is writing to {output}" in capsys.readouterr().err
+
+
+def test_colab_badges_and_setup_cells_follow_the_repository_url(tmp_path, capsys):
+    from aekit import colab
+
+    url = colab.repository_url(ROOT / "pyproject.toml")
+    for path in (ROOT / "notebooks").glob("*.ipynb"):
+        badges, installs = colab.links_in(path)
+        assert badges == [f"https://colab.research.google.com/github/{url[19:]}/blob/main/notebooks/{path.name}"]
+        assert installs == [f"aekit @ git+{url}"]
+    # a fork: one line in pyproject.toml, then `python -m aekit links`
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for path in (ROOT / "notebooks").glob("*.ipynb"):
+        (notebooks / path.name).write_bytes(path.read_bytes())
+    fork = tmp_path / "pyproject.toml"
+    fork.write_text((ROOT / "pyproject.toml").read_text().replace(url, "https://github.com/student/aekit"))
+    assert report.main(["links", "--notebooks", str(notebooks), "--pyproject", str(fork)]) == 0
+    for path in notebooks.glob("*.ipynb"):
+        badges, installs = colab.links_in(path)
+        assert badges == [f"https://colab.research.google.com/github/student/aekit/blob/main/notebooks/{path.name}"]
+        assert installs == ["aekit @ git+https://github.com/student/aekit"]
+    assert "updated" in capsys.readouterr().out
+    fork.write_text(fork.read_text().replace("https://github.com/student/aekit", "https://example.org/x"))
+    assert report.main(["links", "--notebooks", str(notebooks), "--pyproject", str(fork)]) == 2
+    assert "Repository must be a GitHub URL" in capsys.readouterr().err
