@@ -18,7 +18,8 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "aekit.data": ["MNIST", "MNISTError", "load_mnist"],
     "aekit.latent": ["Adjustment", "adjust_latent", "decode", "encode", "scale_adjustments"],
-    "aekit.models": ["VAE", "Sampling", "build_autoencoder", "build_vae", "kl_divergence", "load_model"],
+    "aekit.models": ["Autoencoder", "build_autoencoder", "load_model"],
+    "aekit.variations.vae": ["VAE", "Sampling", "build_vae", "kl_divergence"],
     "aekit.training": ["set_seed", "train"],
 }
 _HOME = {name: module for module, names in _EXPORTS.items() for name in names}
@@ -38,8 +39,9 @@ def __dir__():
 
 
 class _RegisterWithKeras(importlib.abc.MetaPathFinder):
-    """Keras finds aekit's classes in a saved model (VAE, Sampling) only once aekit.models has
-    registered them. This finder waits for Keras to be imported, then imports aekit.models."""
+    """Keras finds aekit's classes in a saved model (VAE, Sampling, …) only once their modules
+    have registered them. This finder waits for Keras to be imported, then imports
+    aekit.backend, which imports them all."""
 
     def find_spec(self, name, path=None, target=None):
         if name != "keras":
@@ -54,13 +56,13 @@ class _RegisterWithKeras(importlib.abc.MetaPathFinder):
             load(module)
             backend = sys.modules.get("aekit.backend")
             if backend is None or hasattr(backend, "keras"):  # else aekit.backend registers them
-                importlib.import_module("aekit.models")
+                importlib.import_module("aekit.backend")
 
         spec.loader.exec_module = load_then_register
         return spec
 
 
 if "keras" in sys.modules:
-    importlib.import_module("aekit.models")
+    importlib.import_module("aekit.backend")
 else:
     sys.meta_path.insert(0, _RegisterWithKeras())

@@ -31,5 +31,8 @@ def _import_keras_quietly():
 
 keras = _import_keras_quietly()
 
-# Register aekit's Keras classes (VAE, Sampling) as soon as Keras is in: saved models then load.
-import aekit.models  # noqa: E402, F401  (aekit.models takes `keras` from this module, set above)
+# Register aekit's Keras classes (the models of every variation) as soon as Keras is in: saved
+# models then load. They take `keras` from this module, set above.
+import aekit.variations  # noqa: E402
+
+aekit.variations.load_all()

@@ -10,7 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from aekit._checks import check_float, check_images, check_int
-from aekit.models import VAE, model_widths
+from aekit.models import Autoencoder, model_widths
 
 _FINAL_LR_SHARE = 0.05
 
@@ -29,9 +29,10 @@ def train(model: keras.Model, x_train, *, epochs: int = 40, batch_size: int = 16
           on_epoch_end=None) -> keras.callbacks.History:
     """Train ``model`` to reconstruct ``x_train``; return a Keras History of per-epoch losses.
 
-    Adam with a cosine-decayed learning rate (to 5% of ``learning_rate`` at the last step). An
-    autoencoder minimises the mean squared error per pixel, a :class:`~aekit.models.VAE` its
-    ELBO losses (``loss``, ``reconstruction_loss``, ``kl_loss``). ``x_val`` adds ``val_`` curves;
+    Adam with a cosine-decayed learning rate (to 5% of ``learning_rate`` at the last step). The
+    model minimises the loss it states itself (:meth:`~aekit.models.Autoencoder.losses_for`: the
+    mean squared error per pixel for the plain autoencoder, the ELBO for a VAE, …) and the
+    history holds each of its ``loss_names`` per epoch. ``x_val`` adds ``val_`` curves;
     ``on_epoch_end(epoch, logs)``, if given, is called after each epoch, as a Keras callback is.
 
     The data stay on the device and each epoch is one TensorFlow call (shuffle, batches,
@@ -50,18 +51,19 @@ def train(model: keras.Model, x_train, *, epochs: int = 40, batch_size: int = 16
         raise ValueError(f"model must reconstruct its input (an autoencoder or a VAE), but "
                          f"{model.name!r} maps {width} features to {width_out}: is it the encoder "
                          f"or the decoder? Pass the third model aekit.build_autoencoder returns")
+    if not isinstance(model, Autoencoder):
+        raise ValueError(f"model must be an aekit model that states its loss (aekit.build_autoencoder, "
+                         f"build_vae or a variation from aekit.variations), got the "
+                         f"{type(model).__name__} {model.name!r}")
     x_train = tf.constant(check_images("x_train", x_train, width))
     x_val = None if x_val is None else tf.constant(check_images("x_val", x_val, width))
 
     steps = math.ceil(len(x_train) / batch_size)
     schedule = keras.optimizers.schedules.CosineDecay(
         learning_rate, decay_steps=epochs * steps, alpha=_FINAL_LR_SHARE)
-    variational = isinstance(model, VAE)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss=None if variational else "mse")
+    model.compile(optimizer=keras.optimizers.Adam(schedule))
     model.optimizer.build(model.trainable_variables)
-    names = ("loss", "reconstruction_loss", "kl_loss") if variational else ("loss",)
-    losses = model.losses_for if variational else (
-        lambda x, training=False: (keras.ops.mean(keras.ops.square(model(x, training=training) - x)),))
+    names, losses = model.loss_names, model.losses_for
     run_epoch = _epoch_function(model, losses, len(names), len(x_train), batch_size)
     evaluate = tf.function(lambda x: losses(x, training=False))
 

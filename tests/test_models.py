@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import aekit
-from aekit.models import reconstruction_nll
+from aekit.variations.vae import reconstruction_nll
 
 
 def trainable(model):
