@@ -137,3 +137,25 @@ def check_codes(name: str, codes, latent_dim: int) -> np.ndarray:
         raise ValueError(f"{name} must have shape (n, {latent_dim}) with n >= 1, "
                          f"got shape {np.shape(codes)}")
     return array
+
+
+def sample_codes(n: int, latent_dim: int, *, seed: int = 0, codes=None) -> np.ndarray:
+    """Draw ``n`` latent codes: from the prior N(0, I), or, given the ``codes`` of real images,
+    from the Gaussian fitted to them (the best a plain autoencoder, which has no prior, can do)."""
+    n = check_int("n", n, 1, 1_000_000)
+    rng = np.random.default_rng(check_int("seed", seed, 0, 2**31 - 1))
+    if codes is None:
+        return rng.standard_normal((n, check_int("latent_dim", latent_dim, 1))).astype(np.float32)
+    codes = check_codes("codes", codes, latent_dim)
+    covariance = np.atleast_2d(np.cov(codes, rowvar=False))
+    return rng.multivariate_normal(codes.mean(axis=0), covariance, size=n).astype(np.float32)
+
+
+def interpolate_codes(start, end, steps: int = 9) -> np.ndarray:
+    """Codes on the straight lines from each ``start`` to each ``end`` code: (pairs, steps, d)."""
+    start, end = check_array("start", start, ndim=(1, 2)), check_array("end", end, ndim=(1, 2))
+    start, end = np.atleast_2d(start), np.atleast_2d(end)
+    if start.shape != end.shape:
+        raise ValueError(f"start and end must have the same shape, got {start.shape} and {end.shape}")
+    weights = np.linspace(0.0, 1.0, check_int("steps", steps, 2, 100), dtype=np.float32)[None, :, None]
+    return ((1 - weights) * start[:, None, :] + weights * end[:, None, :]).astype(np.float32)

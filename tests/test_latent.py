@@ -69,3 +69,14 @@ def test_adjustment_labels_say_what_was_done():
         aekit.Adjustment(-1, scale=2)
     with pytest.raises(ValueError, match="exactly one of"):
         aekit.Adjustment(0)
+
+
+def test_sampling_and_interpolation_helpers():
+    prior = aekit.latent.sample_codes(20_000, 2, seed=1)
+    assert prior.shape == (20_000, 2)
+    np.testing.assert_allclose(prior.std(axis=0), 1.0, atol=0.03)
+    codes = np.random.default_rng(2).normal(loc=[10, -5], scale=[3, 0.5], size=(5000, 2))
+    fitted = aekit.latent.sample_codes(20_000, 2, seed=1, codes=codes)
+    np.testing.assert_allclose(fitted.mean(axis=0), [10, -5], atol=0.1)
+    path = aekit.latent.interpolate_codes([[0.0, 0.0]], [[4.0, 2.0]], steps=5)
+    np.testing.assert_allclose(path[0], [[0, 0], [1, 0.5], [2, 1], [3, 1.5], [4, 2]])
