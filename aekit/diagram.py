@@ -1,8 +1,10 @@
-"""A block diagram of an autoencoder or VAE, read from the model's own layers (matplotlib only).
+"""A block diagram of any aekit model, read from its own layers (matplotlib only).
 
 ``keras.utils.plot_model`` needs pydot and the Graphviz binaries, which a fresh machine, CI and
-papermill runs lack; this draws the same facts (layer names, widths, activations, parameter
-counts, and for a VAE the μ and log σ² heads, the noise ε and z = μ + σ·ε) with matplotlib.
+papermill runs lack; this draws the same facts with matplotlib: each Dense layer as a box of its
+width, each convolution as its feature maps (height × width × channels, kernel and stride), the
+parameter counts, a VAE's μ and log σ² heads with the noise ε and z = μ + σ·ε, and the notes a
+model adds about its training (a denoiser's input noise, a penalty on the code).
 """
 
 from __future__ import annotations
@@ -10,111 +12,123 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from aekit.backend import keras
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
-from aekit.models import VAE
+from aekit.backend import keras
+from aekit.models import Autoencoder
 
 _COLORS = {"input": "#e8e8e8", "encoder": "#cfe2f3", "latent": "#fce5cd",
-           "decoder": "#d9ead3", "noise": "#ffffff"}
+           "decoder": "#d9ead3", "noise": "#ffffff", "note": "#fff8dc"}
 _BOX_WIDTH, _STEP = 0.62, 1.9
+_DRAWN = (keras.layers.Dense, keras.layers.Conv2D, keras.layers.Conv2DTranspose, keras.layers.Cropping2D)
 
 
 @dataclass
 class _Block:
     name: str
-    units: int
-    detail: str  # e.g. "Dense · relu"
+    label: str   # what the box shows: a width ("64") or feature maps ("14×14×12")
+    size: int    # numbers it holds, for its height
+    detail: str  # e.g. "Dense · relu", "Conv 4×4/2 · elu"
     params: int
     role: str
 
 
 def block_diagram(model_or_models) -> tuple[Figure, str]:
-    """Draw the autoencoder or VAE given as ``(encoder, decoder, model)`` or the model itself;
-    return the figure and its title (``aekit.plots.draw_architecture`` adds and saves it)."""
-    encoder, decoder, variational = _split(model_or_models)
-    columns = 1 + len(_dense_blocks(encoder, "")) + len(_dense_blocks(decoder, ""))
-    fig = Figure(figsize=(1.9 * columns + 0.8, 4.6), layout="constrained")
-    ax = fig.subplots()
-    ax.set_axis_off()
-
-    blocks = _dense_blocks(encoder, "encoder")
-    image = _Block(encoder.layers[0].name, encoder.inputs[0].shape[-1], "input", 0, "input")
-    largest = max([image.units] + [b.units for b in blocks + _dense_blocks(decoder, "decoder")])
-
-    def height(units):  # box height grows with log(width), so the bottleneck shows
-        return 0.55 + 2.6 * math.log(units + 1) / math.log(largest + 1)
-
-    x = 0.0
-    _box(ax, x, 0.0, height(image.units), image)
-    previous = [(x, 0.0, height(image.units))]
+    """Draw the model given as ``(encoder, decoder, model)`` or the model itself; return the
+    figure and its title (``aekit.plots.draw_architecture`` adds and saves it)."""
+    model = _model(model_or_models)
+    encoder, decoder = model.encoder, model.decoder
+    variational = len(encoder.outputs) == 3
+    blocks = _blocks(encoder, "encoder")
+    decoder_blocks = _blocks(decoder, "decoder")
     heads = [b for b in blocks if b.name in ("z_mean", "z_log_var")]
     trunk = [b for b in blocks if b not in heads]
+    image = _Block(encoder.layers[0].name, str(encoder.inputs[0].shape[-1]), encoder.inputs[0].shape[-1],
+                   "input", 0, "input")
+    columns = 1 + len(trunk) + (2 if variational else 0) + len(decoder_blocks)
+    fig = Figure(figsize=(1.9 * columns + 0.8, 4.9), layout="constrained")
+    ax = fig.subplots()
+    ax.set_axis_off()
+    largest = max(b.size for b in [image] + blocks + decoder_blocks)
+
+    def height(size):  # box height grows with log(size), so the bottleneck shows
+        return 0.55 + 2.6 * math.log(size + 1) / math.log(largest + 1)
+
+    notes = model.diagram_notes()
+    x = 0.0
+    _box(ax, x, 0.0, height(image.size), image)
+    if "input" in notes:
+        _note(ax, x, notes["input"])
+    previous = [(x, 0.0, height(image.size))]
     for block in trunk:
         x += _STEP
         block.role = "latent" if block is trunk[-1] and not variational else "encoder"
-        previous = [_connect(ax, previous, x, 0.0, height(block.units), block)]
+        previous = [_connect(ax, previous, x, 0.0, height(block.size), block)]
     if variational:
         x += _STEP
         offsets = {"z_mean": 1.25, "z_log_var": -1.25}
-        labels = {"z_mean": "μ", "z_log_var": "log σ²"}
+        symbols = {"z_mean": "μ", "z_log_var": "log σ²"}
         outs = []
         for head in heads:
-            head.role, head.detail = "latent", f"{labels[head.name]} · Dense · {head.detail.split(' · ')[-1]}"
-            outs.append(_connect(ax, previous, x, offsets[head.name], height(head.units), head))
+            head.role, head.detail = "latent", f"{symbols[head.name]} · Dense · {head.detail.split(' · ')[-1]}"
+            outs.append(_connect(ax, previous, x, offsets[head.name], height(head.size), head))
         x += _STEP
-        z_units = heads[0].units
-        sample = _Block("z (sampling)", z_units, "z = μ + σ·ε", 0, "latent")
-        previous = [_connect(ax, outs, x, 0.0, height(z_units), sample, label="above")]
-        noise = _Block("ε ~ N(0, I)", z_units, "noise", 0, "noise")
+        sample = _Block("z (sampling)", heads[0].label, heads[0].size, "z = μ + σ·ε", 0, "latent")
+        previous = [_connect(ax, outs, x, 0.0, height(sample.size), sample, label="above")]
+        noise = _Block("ε ~ N(0, I)", "ε ~ N(0, I)", 1, "noise", 0, "noise")
         _box(ax, x, -2.3, 0.6, noise, label=None, width=1.15)
-        _arrow(ax, (x, -2.0), (x, -height(z_units) / 2))
+        _arrow(ax, (x, -2.0), (x, -height(sample.size) / 2))
     latent_x = x
-    for block in _dense_blocks(decoder, "decoder"):
+    if "latent" in notes:
+        _note(ax, latent_x, notes["latent"])
+    for block in decoder_blocks:
         x += _STEP
-        previous = [_connect(ax, previous, x, 0.0, height(block.units), block)]
+        previous = [_connect(ax, previous, x, 0.0, height(block.size), block)]
 
     top = 2.6
     _group(ax, -_BOX_WIDTH, latent_x + _BOX_WIDTH, top,
            f"encoder · {encoder.count_params():,} parameters", _COLORS["encoder"])
     _group(ax, latent_x + _STEP - _BOX_WIDTH, x + _BOX_WIDTH, top,
            f"decoder · {decoder.count_params():,} parameters", _COLORS["decoder"])
-    ax.set_xlim(-1.0, x + 1.0)
-    ax.set_ylim(-3.0 if variational else -2.6, top + 0.35)
+    ax.set_xlim(-1.05, x + 1.05)
+    ax.set_ylim(-3.3 if variational or notes else -2.6, top + 0.35)
 
-    widths = [image.units] + [b.units for b in trunk]
-    widths += [f"(μ {heads[0].units}, log σ² {heads[1].units})", f"z {heads[0].units}"] if variational else []
-    widths += [b.units for b in _dense_blocks(decoder, "decoder")]
-    total = encoder.count_params() + decoder.count_params()
-    kind = "Variational autoencoder" if variational else "Autoencoder"
-    return fig, f"{kind}: {' → '.join(map(str, widths))}  ·  {total:,} parameters"
-
-
-def _split(model_or_models):
-    """Find the encoder and decoder, and whether they form a VAE."""
-    if isinstance(model_or_models, VAE):
-        return model_or_models.encoder, model_or_models.decoder, True
-    if isinstance(model_or_models, keras.Model):
-        parts = {layer.name: layer for layer in model_or_models.layers if isinstance(layer, keras.Model)}
-    elif isinstance(model_or_models, (list, tuple)):
-        parts = {m.name: m for m in model_or_models if isinstance(m, keras.Model)}
-        for model in model_or_models:
-            if isinstance(model, VAE):
-                return model.encoder, model.decoder, True
-    else:
-        parts = {}
-    if "encoder" not in parts or "decoder" not in parts:
-        raise ValueError("model_or_models must be the (encoder, decoder, model) returned by "
-                         "aekit.build_autoencoder or aekit.build_vae, or that autoencoder or VAE")
-    encoder = parts["encoder"]
-    return encoder, parts["decoder"], len(encoder.outputs) == 3
+    widths = [image.label] + [b.label for b in trunk]
+    widths += [f"(μ {heads[0].label}, log σ² {heads[1].label})", f"z {heads[0].label}"] if variational else []
+    widths += [b.label for b in decoder_blocks]
+    kind = "Variational autoencoder" if variational else model.name.replace("_", " ").capitalize()
+    return fig, f"{kind}: {' → '.join(widths)}  ·  {encoder.count_params() + decoder.count_params():,} parameters"
 
 
-def _dense_blocks(model, role):
-    return [_Block(layer.name, layer.units, f"Dense · {layer.activation.__name__}",
-                   layer.count_params(), role)
-            for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+def _model(model_or_models) -> Autoencoder:
+    """The aekit model, given itself or the (encoder, decoder, model) triple that builds it."""
+    candidates = model_or_models if isinstance(model_or_models, (list, tuple)) else [model_or_models]
+    for candidate in candidates:
+        if isinstance(candidate, Autoencoder):
+            return candidate
+    raise ValueError("model_or_models must be the (encoder, decoder, model) returned by "
+                     "aekit.build_autoencoder, build_vae or a variation, or that model")
+
+
+def _blocks(model, role) -> list[_Block]:
+    blocks = []
+    for layer in model.layers:
+        if not isinstance(layer, _DRAWN):
+            continue
+        shape = tuple(layer.output.shape[1:])
+        label = "×".join(map(str, shape))
+        activation = getattr(getattr(layer, "activation", None), "__name__", "")
+        if isinstance(layer, keras.layers.Dense):
+            detail = f"Dense · {activation}"
+        elif isinstance(layer, keras.layers.Cropping2D):
+            detail = "crop"
+        else:
+            kind = "Conv" if isinstance(layer, keras.layers.Conv2D) and not isinstance(
+                layer, keras.layers.Conv2DTranspose) else "ConvT"
+            detail = f"{kind} {'×'.join(map(str, layer.kernel_size))}/{layer.strides[0]} · {activation}"
+        blocks.append(_Block(layer.name, label, math.prod(shape), detail, layer.count_params(), role))
+    return blocks
 
 
 def _box(ax, x, y, h, block: _Block, *, label="below", width=_BOX_WIDTH):
@@ -123,15 +137,25 @@ def _box(ax, x, y, h, block: _Block, *, label="below", width=_BOX_WIDTH):
                                 boxstyle="round,pad=0.02,rounding_size=0.08",
                                 facecolor=_COLORS[block.role], edgecolor="#333333", linewidth=1.2,
                                 zorder=2))
-    inside = str(block.units) if block.role != "noise" else block.name
-    ax.text(x, y, inside, ha="center", va="center", fontsize=10 if block.role != "noise" else 8.5,
-            fontweight="bold", zorder=3)
+    ax.text(x, y, block.label, ha="center", va="center",
+            fontsize=(10 if len(block.label) <= 4 else 8) if block.role != "noise" else 8.5,
+            fontweight="bold", zorder=3, rotation=90 if "×" in block.label and h > 1.2 else 0)
     if label is None:
         return
     lines = [block.name, block.detail] + ([f"{block.params:,} params"] if block.params else [])
     below = label == "below"
     ax.text(x, y - h / 2 - 0.12 if below else y + h / 2 + 0.12, "\n".join(lines), ha="center",
             va="top" if below else "bottom", fontsize=8, linespacing=1.25, zorder=3)
+
+
+def _note(ax, x, text):
+    """A dashed box under column ``x`` with a note on how the model is trained there."""
+    ax.add_patch(FancyBboxPatch((x - 0.95, -3.15), 1.9, 0.55, boxstyle="round,pad=0.02,rounding_size=0.06",
+                                facecolor=_COLORS["note"], edgecolor="#996600", linewidth=1.0,
+                                linestyle="--", zorder=2))
+    ax.text(x, -2.875, text, ha="center", va="center", fontsize=8, zorder=3)
+    ax.annotate("", xy=(x, -2.3), xytext=(x, -2.6), zorder=1,
+                arrowprops={"arrowstyle": "-|>", "color": "#996600", "linewidth": 1.0, "linestyle": "--"})
 
 
 def _connect(ax, sources, x, y, h, block, label="below"):

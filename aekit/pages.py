@@ -81,10 +81,21 @@ def _mathml(latex: str, *, display: bool) -> str:
     return f"\n\n{markup}\n\n" if display else markup
 
 
-def write_index(path: Path, rows: list[dict], *, title: str, header: list[tuple[str, str]]) -> Path:
-    """Write the index page: ``header`` as (label, value) pairs, then one section per row."""
+def write_index(path: Path, rows: list[dict], *, title: str, header: list[tuple[str, str]],
+                comparison: list[list[str]] = ()) -> Path:
+    """Write the index page: ``header`` as (label, value) pairs, the ``comparison`` of Q1's
+    variations if there is one, then one section per row."""
     head = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in header)
     sections = "\n".join(_index_section(row) for row in rows)
+    if comparison:
+        columns = ["page", "variation", "held-out MSE per pixel, plain / variation",
+                   "parameters, plain / variation", "seconds", "measured advantage, plain / variation"]
+        sections = ("<h2>Q1's variations side by side</h2><table><tr>"
+                    + "".join(f"<th>{html.escape(c)}</th>" for c in columns) + "</tr>"
+                    + "".join("<tr>" + "".join(
+                        f'<td><a href="{html.escape(cell)}.html">{html.escape(cell)}</a></td>' if k == 0
+                        else f"<td>{html.escape(cell)}</td>" for k, cell in enumerate(row)) + "</tr>"
+                              for row in comparison) + "</table>\n" + sections)
     path.write_text(f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>

@@ -58,6 +58,18 @@ def check_figures_dir(name, value) -> str:
     return value
 
 
+def _or_default(check):
+    """None means the variation's default, filled in by the notebook's rules."""
+    return lambda name, value: None if value is None else check(name, value)
+
+
+def _variation(name, value):
+    from aekit.variations import get
+
+    get(value)  # raises "variation must be one of …"
+    return value
+
+
 _TRAINING = {"epochs": _int(1, 10_000), "batch_size": _int(1, 100_000),
              "learning_rate": _float(0.0, 1.0, low_open=True), "hidden_units": _int(1, 4096),
              "latent_dim": _int(1, 64)}
@@ -65,26 +77,59 @@ _RUN = {"seed": _int(0, 2**31 - 1), "data_source": check_data_source,
         "figures_dir": check_figures_dir}
 
 NOTEBOOKS = {
-    "q1_vae": {**_TRAINING, "beta": lambda name, value: check_beta(value),
-               "prior_samples": _int(10, 100_000), **_RUN},
+    "q1_vae": {"variation": _variation, **{name: _or_default(check) for name, check in _TRAINING.items()},
+               "beta": _or_default(lambda name, value: check_beta(value)),
+               "noise": _float(0.0, 1.0, low_open=True), "sparsity": _float(0.0, 10.0, low_open=True),
+               "contraction": _float(0.0, 10.0, low_open=True), "prior_samples": _int(10, 100_000),
+               **_RUN},
     "q2_autoencoder": {**_TRAINING, "adjust_dims": _list_of(_int(0)),
                        "factors": _list_of(_float(-1000.0, 1000.0)), "image_index": _int(0), **_RUN},
 }
+_SHARED_Q1 = ("variation", "epochs", "batch_size", "learning_rate", "hidden_units", "latent_dim",
+              "seed", "data_source", "figures_dir")
 
 
-def _q2_rules(values):
+def _q1_rules(values, parameters):
+    """Fill in the variation's defaults, let it reject bad combinations, and note what it ignores."""
+    from aekit.variations import get
+
+    from aekit.variations import BUDGET
+
+    variation = get(values["variation"])
+    for name, default in {**BUDGET, **variation.defaults}.items():
+        if values.get(name) is None:
+            values[name] = default
+    variation.check(values)
+    parameters._settings = {name: values[name] for name in variation.settings}
+    parameters._ignored = [name for name in NOTEBOOKS["q1_vae"] if name in variation.ignores
+                           or (name not in _SHARED_Q1 and name not in variation.settings)]
+
+
+def _q2_rules(values, parameters):
     for dim in values["adjust_dims"]:
         check_int("adjust_dims", dim, 0, values["latent_dim"] - 1)
 
 
-_RULES = {"q2_autoencoder": _q2_rules}
+_RULES = {"q1_vae": _q1_rules, "q2_autoencoder": _q2_rules}
 
 
 class Parameters(SimpleNamespace):
-    """A notebook's checked parameters, shown as one ``name = value`` line each."""
+    """A notebook's checked parameters, shown as one ``name = value`` line each (and, for Q1,
+    which ones its variation ignores). ``settings`` are the variation's own (Q1)."""
+
+    _settings: dict = {}
+    _ignored: list = []
+
+    @property
+    def settings(self) -> dict:
+        return dict(self._settings)
 
     def __repr__(self) -> str:
-        return "\n".join(f"{name} = {value!r}" for name, value in vars(self).items())
+        lines = [f"{name} = {value!r}" for name, value in vars(self).items() if not name.startswith("_")
+                 and name not in self._ignored]
+        if self._ignored:
+            lines.append(f"ignored by {self.variation}: {', '.join(self._ignored)}")
+        return "\n".join(lines)
 
 
 def read_parameters(notebook: str, namespace) -> Parameters:
@@ -106,9 +151,10 @@ def read_parameters(notebook: str, namespace) -> Parameters:
     if missing:
         raise ValueError(f"parameter {missing[0]!r} is not defined: run the parameters cell first")
     values = {name: check(name, namespace[name]) for name, check in checks.items()}
-    if notebook in _RULES:
-        _RULES[notebook](values)
-    return Parameters(**values)
+    parameters = Parameters()
+    _RULES[notebook](values, parameters)
+    vars(parameters).update(values)
+    return parameters
 
 
 def injected_names() -> list[str]:

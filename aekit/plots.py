@@ -27,9 +27,9 @@ from aekit.diagram import block_diagram
 from aekit.latent import Adjustment, check_adjustments, check_codes, decode, encode
 from aekit.models import input_width
 
-__all__ = ["draw_architecture", "plot_adjustments", "plot_history", "plot_image_rows",
-           "plot_latent_space", "plot_manifold", "plot_reconstructions", "plot_samples",
-           "plot_traversal", "save_figure"]
+__all__ = ["draw_architecture", "plot_adjustments", "plot_curves", "plot_history", "plot_image_grid",
+           "plot_image_rows", "plot_latent_space", "plot_manifold", "plot_matrix",
+           "plot_reconstructions", "plot_samples", "plot_traversal", "save_figure"]
 
 DPI = 120
 DIGIT_COLORS = ListedColormap(
@@ -92,10 +92,73 @@ def plot_image_rows(rows: Mapping[str, np.ndarray], *, captions: Mapping[str, Se
     return _finish(fig, title, path)
 
 
+def plot_image_grid(images, *, captions: Sequence[str] | None = None, columns: int = 8,
+                    title: str | None = None, path=None) -> Figure:
+    """Images (n, 784) in rows of ``columns``, each with its caption."""
+    images = check_images("images", images, 784)
+    columns = check_int("columns", columns, 1, 50)
+    captions = list(captions) if captions is not None else [None] * len(images)
+    if len(captions) != len(images):
+        raise ValueError(f"captions must hold one caption per image ({len(images)}), got {len(captions)}")
+    cells = [[(image, None, caption) for image, caption in
+              zip(images[i:i + columns], captions[i:i + columns])] for i in range(0, len(images), columns)]
+    fig, _ = _image_grid(cells, cell_inches=1.05)
+    return _finish(fig, title, path)
+
+
+def plot_curves(series: Mapping[str, tuple], *, xlabel: str, ylabel: str, title: str | None = None,
+                labels: Mapping[str, Sequence[str]] | None = None, logx: bool = False, marked: str | None = None,
+                path=None) -> Figure:
+    """Lines through points, one per entry of ``series`` ({name: (x values, y values)}).
+
+    ``labels`` may name each point of a series (drawn beside it); ``marked`` draws one series
+    thicker, for the model the text is about; ``logx`` puts x on a log scale."""
+    if not isinstance(series, Mapping) or not series:
+        raise ValueError("series must be a non-empty dict of {name: (x values, y values)}")
+    fig = Figure(figsize=(6.4, 4.2), layout="constrained")
+    ax = fig.subplots()
+    for k, (name, (xs, ys)) in enumerate(series.items()):
+        xs, ys = np.asarray(xs, float), np.asarray(ys, float)
+        if xs.shape != ys.shape or xs.ndim != 1 or not len(xs):
+            raise ValueError(f"series[{name!r}] must be two sequences of the same length, got {xs.shape} and {ys.shape}")
+        ax.plot(xs, ys, marker="o", linewidth=2.6 if name == marked else 1.5,
+                color=_SERIES_COLORS[k % len(_SERIES_COLORS)], label=name, zorder=3 if name == marked else 2)
+        for x, y, text in zip(xs, ys, (labels or {}).get(name, [])):
+            ax.annotate(text, (x, y), textcoords="offset points", xytext=(5, 5), fontsize=8)
+    if logx:
+        ax.set_xscale("log")
+    ax.set_xlabel(check_text("xlabel", xlabel))
+    ax.set_ylabel(check_text("ylabel", ylabel))
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False, fontsize=9)
+    return _finish(fig, title, path)
+
+
+def plot_matrix(values, *, rows: Sequence[str], columns: Sequence[str], title: str | None = None,
+                path=None) -> Figure:
+    """A table of numbers in [0, 1] as a heat map, each cell labelled with its value."""
+    values = np.asarray(values, float)
+    if values.shape != (len(rows), len(columns)):
+        raise ValueError(f"values must have shape ({len(rows)}, {len(columns)}) for these rows and "
+                         f"columns, got {values.shape}")
+    fig = Figure(figsize=(1.1 * len(columns) + 2.0, 0.42 * len(rows) + 1.4), layout="constrained")
+    ax = fig.subplots()
+    ax.imshow(values, cmap="Blues", vmin=0.0, vmax=1.0, aspect="auto")
+    for (r, c), value in np.ndenumerate(values):
+        ax.text(c, r, f"{value:.2f}", ha="center", va="center", fontsize=8,
+                color="white" if value > 0.6 else "black")
+    ax.set_xticks(range(len(columns)), columns, fontsize=9)
+    ax.set_yticks(range(len(rows)), rows, fontsize=9)
+    return _finish(fig, title, path)
+
+
+_SERIES_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf"]
+
+
 def plot_samples(samples: Mapping[str, np.ndarray], verdicts: Mapping[str, tuple] | None = None, *,
                  n: int = 10, title: str | None = None, path=None) -> Figure:
     """One row of ``n`` generated images per model ({name: images}), each captioned with a
-    classifier's verdict ({name: (digits, probabilities)}, as ``aekit.analysis.classify`` gives)."""
+    classifier's verdict ({name: (digits, probabilities)}, as ``aekit.measures.classify`` gives)."""
     n = check_int("n", n, 1, 50)
     if not isinstance(samples, Mapping) or not samples:
         raise ValueError("samples must be a non-empty dict of {model name: images}")
@@ -299,25 +362,28 @@ def plot_manifold(decoder, codes=None, *, dims: tuple[int, int] = (0, 1), n: int
     return _finish(fig, title or "Decoded latent grid", path)
 
 
-def plot_traversal(decoder, code, codes=None, *, steps: int = 9, title: str | None = None,
-                   path=None) -> Figure:
+def plot_traversal(decoder, code, codes=None, *, steps: int = 9, dims: Sequence[int] | None = None,
+                   title: str | None = None, path=None) -> Figure:
     """One row per latent dimension: the decoded image as that element steps through the
     quantiles of the ``codes`` (or of N(0, 1) without codes, a VAE's prior), the others held at
-    ``code``; the panel nearest the image's own value is framed."""
+    ``code``; the panel nearest the image's own value is framed. ``dims`` picks the rows (all
+    elements by default)."""
     steps = check_int("steps", steps, 3, 25)
     latent_dim = input_width(decoder, "decoder")
     code = check_codes("code", code, latent_dim)[0]
+    dims = list(range(latent_dim)) if dims is None else [check_int("dims", d, 0, latent_dim - 1) for d in dims]
+    if not dims:
+        raise ValueError("dims must name at least one latent element")
     grid, _, span = _grid_values(codes, latent_dim, steps)
     cells = []
-    for d in range(latent_dim):
+    for d in dims:
         points = np.repeat(code[None, :], steps, axis=0)
         points[:, d] = grid[d]
         images = decode(decoder, points)
         nearest = int(np.argmin(np.abs(grid[d] - code[d])))
         cells.append([(image, None, f"{value:.2g}" + (" ●" if j == nearest else ""))
                       for j, (image, value) in enumerate(zip(images, grid[d]))])
-    fig, axes = _image_grid(cells, row_labels=[f"z[{d}]" for d in range(latent_dim)],
-                            cell_inches=1.0)
+    fig, axes = _image_grid(cells, row_labels=[f"z[{d}]" for d in dims], cell_inches=1.0)
     for row, axes_row in zip(cells, axes):
         for (_, _, caption), ax in zip(row, axes_row):
             if caption.endswith("●"):

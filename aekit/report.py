@@ -76,9 +76,11 @@ def _versions() -> list:
 
 @dataclass
 class Result:
-    """What happened to one notebook."""
+    """What happened to one page: a notebook run with its parameters (Q1 once per variation)."""
 
     name: str
+    notebook: Path | None = None
+    parameters: dict = field(default_factory=dict)
     status: str = "not run"
     seconds: float = 0.0
     figures: list[Path] = field(default_factory=list)
@@ -120,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="YAML of per-notebook values: {q2_autoencoder: {latent_dim: 3}}")
     report.add_argument("--only", action="append", default=[], metavar="NOTEBOOK",
                         help="run only this notebook (q1, q2 or a full name); repeatable")
+    report.add_argument("--variations", metavar="NAMES",
+                        help="run Q1 once per variation, one page each: 'all' or a comma-separated "
+                             "list (vae,denoising,...); the index compares them")
     report.add_argument("--quick", action="store_true",
                         help=f"fast smoke configuration: {', '.join(f'{k}={v}' for k, v in QUICK.items())}")
     report.add_argument("--data", metavar="SOURCE", help="data_source for every notebook: auto, keras, sample or a path")
@@ -139,9 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     previous = signal.signal(signal.SIGTERM, _interrupted)
     try:
         if args.refresh_committed:
-            if args.parameter or args.parameters_file or args.quick or args.data:
+            if args.parameter or args.parameters_file or args.quick or args.data or args.variations:
                 raise ReportError("--refresh-committed runs the notebooks with their own defaults: "
-                                  "it takes no -p, -f, --quick or --data")
+                                  "it takes no -p, -f, --quick, --data or --variations")
             results = refresh_committed(args.notebooks, args.output, only=args.only)
         else:
             overrides = {name: _parse_value(value) for name, value in args.parameter}
@@ -149,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
                 overrides["data_source"] = args.data
             results = run_report(args.notebooks, args.output, args.figures, overrides=overrides,
                                  per_notebook=_read_parameters_file(args.parameters_file),
-                                 only=args.only, jobs=args.jobs, quick=args.quick)
+                                 only=args.only, jobs=args.jobs, quick=args.quick,
+                                 variations=[v for v in (args.variations or "").split(",") if v])
     except NotebookFailed as error:
         print(f"aekit report: error: {error}", file=sys.stderr)
         return 1
@@ -180,35 +186,58 @@ def _links(notebooks_dir: Path, pyproject: Path) -> int:
 
 
 def run_report(notebooks_dir: Path, output_dir: Path, figures_dir: Path, *, overrides=None,
-               per_notebook=None, only=(), jobs: int = 1, quick: bool = False,
+               per_notebook=None, only=(), variations=(), jobs: int = 1, quick: bool = False,
                log=print) -> list[Result]:
     """Execute the notebooks into ``output_dir``, their figures into ``output_dir/figures/``, and
-    export HTML pages and an index; return one Result per notebook.
+    export HTML pages and an index; return one Result per page.
 
-    Only a run of the notebooks with their own defaults (no overrides, no parameters file, not
-    ``quick``) refreshes ``figures_dir``, and only once every notebook has succeeded. Raises
-    NotebookFailed, after printing the summary, if a notebook fails.
+    ``variations`` (names, or ["all"]) runs the notebook that declares ``variation`` (Q1) once
+    for each, into pages named ``q1_<variation>``. Only a run of the notebooks with their own
+    defaults (no overrides, no parameters file, no variations, not ``quick``) refreshes
+    ``figures_dir``, and only once every notebook has succeeded. Raises NotebookFailed, after
+    printing the summary, if a notebook fails.
     """
     notebooks = _select(notebooks_dir, only)
     parameters = _plan_parameters(notebooks, overrides or {}, per_notebook or {}, quick)
-    refresh = not (overrides or per_notebook or quick)
+    results = _pages(notebooks, parameters, list(variations), output_dir)
+    refresh = not (overrides or per_notebook or quick or variations)
     with _locked(output_dir), _Children() as children:
-        return _run(notebooks, parameters, refresh, output_dir, figures_dir, notebooks_dir,
-                    jobs, children, log)
+        return _run(results, refresh, output_dir, figures_dir, notebooks_dir, jobs, children, log)
 
 
-def _run(notebooks, parameters, refresh, output_dir, figures_dir, notebooks_dir, jobs, children, log):
-    results = [Result(path.stem, output=output_dir / path.name) for path in notebooks]
+def _pages(notebooks, parameters, variations, output_dir) -> list[Result]:
+    """One page per notebook, or one per variation for the notebook that declares ``variation``."""
+    import papermill
 
-    def execute(number, path, result):
+    if variations:
+        from aekit import variations as registry
+
+        names = registry.names() if variations == ["all"] else variations
+        for name in names:
+            if name not in registry.names():
+                raise ReportError(f"--variations: {name!r} is not a variation; choose from "
+                                  f"{', '.join(registry.names())} or all")
+    pages = []
+    for path in notebooks:
+        if variations and "variation" in papermill.inspect_notebook(str(path)):
+            prefix = path.stem.split("_")[0]
+            pages += [Result(f"{prefix}_{name}", path, {**parameters[path.stem], "variation": name},
+                             output=output_dir / f"{prefix}_{name}.ipynb") for name in names]
+        else:
+            pages.append(Result(path.stem, path, parameters[path.stem], output=output_dir / path.name))
+    return pages
+
+
+def _run(results, refresh, output_dir, figures_dir, notebooks_dir, jobs, children, log):
+    def execute(number, result):
         started = time.perf_counter()
         result.status = "running"
-        figures = output_dir / "figures" / path.stem
+        figures = output_dir / "figures" / result.name
         shutil.rmtree(figures, ignore_errors=True)  # a previous run's figures are not this run's
         # Relative to the notebook's folder, as a reader would write it to reproduce the run.
-        values = {**parameters[path.stem],
+        values = {**result.parameters,
                   "figures_dir": os.path.relpath(figures.resolve(), notebooks_dir.resolve())}
-        result.error = _papermill(path, result.output, notebooks_dir, values, children)
+        result.error = _papermill(result.notebook, result.output, notebooks_dir, values, children)
         if children.stopped:
             return
         result.status = "failed" if result.error else "ok"
@@ -216,13 +245,12 @@ def _run(notebooks, parameters, refresh, output_dir, figures_dir, notebooks_dir,
             result.figures = sorted(figures.glob("*.png"))
             result.record = _read_record(result.output)
         result.seconds = time.perf_counter() - started
-        log(f"[{number}/{len(notebooks)}] {path.stem}: {result.status} in {result.seconds:.1f} s"
+        log(f"[{number}/{len(results)}] {result.name}: {result.status} in {result.seconds:.1f} s"
             + (f", {len(result.figures)} figures" if result.status == "ok" else ""), flush=True)
 
     pool = ThreadPoolExecutor(max_workers=check_int("jobs", jobs, 1, 16))
     try:
-        futures = [pool.submit(execute, n, p, r)
-                   for n, (p, r) in enumerate(zip(notebooks, results), start=1)]
+        futures = [pool.submit(execute, n, r) for n, r in enumerate(results, start=1)]
         for future in futures:
             if not future.cancelled():
                 future.result()
@@ -280,7 +308,7 @@ def refresh_committed(notebooks_dir: Path, output_dir: Path, *, only=(), log=pri
 def _refresh(notebooks, notebooks_dir, output_dir, children, log):
     results = []
     for path in notebooks:
-        result = Result(path.stem, output=output_dir / f"committed-{path.name}")
+        result = Result(path.stem, path, output=output_dir / f"committed-{path.name}")
         log(f"refreshing {path} …", flush=True)
         started = time.perf_counter()
         try:
@@ -490,7 +518,22 @@ def _write_index(output_dir: Path, results: list[Result]) -> None:
              "data": r.record.get("data"), "results": r.record.get("results"),
              "parameters": r.record.get("parameters"),
              "figures": [f.relative_to(output_dir).as_posix() for f in r.figures]} for r in results]
-    pages.write_index(output_dir / "index.html", rows, title="aekit report", header=header)
+    pages.write_index(output_dir / "index.html", rows, title="aekit report", header=header,
+                      comparison=_comparison(results))
+
+
+def _comparison(results: list[Result]) -> list[list[str]]:
+    """Q1's variations side by side (when more than one ran): variation, held-out error,
+    parameters, seconds, and the measured advantage in one number."""
+    rows = []
+    for r in results:
+        found = dict(r.record.get("results", []))
+        if "variation" in found:
+            advantage = next(((k, v) for k, v in found.items() if k.startswith("advantage: ")), ("", "—"))
+            rows.append([r.name, found["variation"], found.get("held-out MSE per pixel, plain / variation", "—"),
+                         found.get("parameters, plain / variation", "—"), f"{r.seconds:.0f}",
+                         f"{advantage[0].removeprefix('advantage: ')}: {advantage[1]}"])
+    return rows if len(rows) > 1 else []
 
 
 def _cpu_name() -> str:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import aekit
-from aekit import analysis, plots
+from aekit import latent, measures, plots, variations
 
 X = np.random.default_rng(0).random((6, 784), dtype=np.float32)
 NAN = np.where(X > 0.9, np.nan, X)
@@ -23,7 +23,7 @@ def parts():
 
 @pytest.fixture(scope="module")
 def classifier(sample):
-    return analysis.train_digit_classifier(sample.x_train[:200], sample.y_train[:200], epochs=1)
+    return measures.train_digit_classifier(sample.x_train[:200], sample.y_train[:200], epochs=1)
 
 
 CASES = {
@@ -33,22 +33,24 @@ CASES = {
     "encode with the decoder": (lambda p, c: aekit.encode(p[1], X), r"it looks like a decoder"),
     "decode with the encoder": (lambda p, c: aekit.decode(p[0], np.zeros((2, 2))), r"it looks like an encoder"),
     "train the encoder": (lambda p, c: aekit.train(p[0], X), r"model must reconstruct its input .* maps 784 features to 2"),
-    "classify with a string": (lambda p, c: analysis.classify("clf", X), r"classifier must be a Keras model"),
+    "classify with a string": (lambda p, c: measures.classify("clf", X), r"classifier must be a Keras model"),
     "architecture of a string": (lambda p, c: plots.draw_architecture("autoencoder"), r"model_or_models must be the"),
-    "compare a pair": (lambda p, c: analysis.compare_models(p[:2], p, X, X, c), r"autoencoder_parts must be the \(encoder, decoder, model\)"),
+    "an unknown variation": (lambda p, c: variations.get("ladder"), r"variation must be one of 'vae', .* got 'ladder'"),
+    "train a plain Keras model": (lambda p, c: aekit.train(p[1].__class__(p[0].inputs, p[1](p[0].outputs)), X),
+                                  r"model must be an aekit model that states its loss"),
     # not numbers, NaN, infinity
     "decode text": (lambda p, c: aekit.decode(p[1], "abc"), r"codes must be an array of numbers, got the str 'abc'"),
     "encode NaN": (lambda p, c: aekit.encode(p[0], NAN), r"images must hold finite numbers, but holds \d+ NaN values"),
     "train on infinity": (lambda p, c: aekit.train(p[2], INF), r"x_train must hold finite numbers, but holds \d+ infinite values"),
     "pixels out of range": (lambda p, c: aekit.encode(p[0], X * 255), r"images must hold pixel values in \[0, 1\], got values in \[0.0\d+, 25\d"),
-    "interpolate to NaN": (lambda p, c: analysis.interpolate_codes([0.0, 0.0], [np.nan, 1.0]), r"end must hold finite numbers, but holds 1 NaN value"),
-    "Fréchet of NaN": (lambda p, c: analysis.frechet_distance(NAN, X), r"features_a must hold finite numbers"),
+    "interpolate to NaN": (lambda p, c: latent.interpolate_codes([0.0, 0.0], [np.nan, 1.0]), r"end must hold finite numbers, but holds 1 NaN value"),
+    "Fréchet of NaN": (lambda p, c: measures.frechet_distance(NAN, X), r"features_a must hold finite numbers"),
     "adjust NaN": (lambda p, c: aekit.adjust_latent([np.nan, 1.0], 0, scale=2), r"z must hold finite numbers"),
-    "sample from NaN codes": (lambda p, c: analysis.sample_codes(5, 2, codes=[[np.nan, 1.0]] * 3), r"codes must hold finite numbers"),
+    "sample from NaN codes": (lambda p, c: latent.sample_codes(5, 2, codes=[[np.nan, 1.0]] * 3), r"codes must hold finite numbers"),
     # labels
     "string labels": (lambda p, c: plots.plot_reconstructions(X, X, ["a"] * 6), r"labels must be integer class labels, got <U1"),
     "too few labels": (lambda p, c: plots.plot_reconstructions(X, X, [1, 2]), r"labels must hold at least 6 values"),
-    "labels out of range": (lambda p, c: analysis.train_digit_classifier(X, [12] * 6), r"y_train must hold one digit 0-9 per image"),
+    "labels out of range": (lambda p, c: measures.train_digit_classifier(X, [12] * 6), r"y_train must hold one digit 0-9 per image"),
     # paths and titles
     "path is a number": (lambda p, c: plots.plot_reconstructions(X, X, path=5), r"path must be a file path .* got 5"),
     "path is empty": (lambda p, c: plots.plot_history({"loss": [1.0]}, path=""), r"path must be a file path"),

@@ -99,8 +99,9 @@ def test_the_index_says_what_ran_on_which_data_with_what_results(report):
     index = Page((report / "index.html").read_text())
     prose = " ".join("".join(index.text).split())
     for fact in ("generated", "versions", "TensorFlow", "Keras", "aekit", "embedded sample",
-                 "held-out reconstruction MSE per pixel", "VAE held-out negative ELBO (nats)",
-                 "Fréchet distance of N(0, I) samples", "parameters it ran with"):
+                 "held-out reconstruction MSE per pixel", "held-out negative ELBO (nats)",
+                 "Fréchet distance of N(0, I) samples", "parameters it ran with",
+                 "Variational autoencoder (VAE)"):
         assert fact in prose, fact
     assert "<code>latent_dim</code>" in (report / "index.html").read_text()
     assert {"q1_vae.html", "q2_autoencoder.html"} <= set(index.links)
