@@ -86,3 +86,11 @@ def git_status(folder) -> str:
 
     return subprocess.run(["git", "status", "--porcelain"], cwd=folder, capture_output=True,
                           text=True, check=True).stdout
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that use the checkout share one worker under pytest-xdist, so the README's commands
+    run once per session there."""
+    for item in items:
+        if {"checkout", "run_in_checkout"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("checkout"))
