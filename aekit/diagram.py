@@ -21,7 +21,8 @@ from aekit.models import Autoencoder
 _COLORS = {"input": "#e8e8e8", "encoder": "#cfe2f3", "latent": "#fce5cd",
            "decoder": "#d9ead3", "noise": "#ffffff", "note": "#fff8dc"}
 _BOX_WIDTH, _STEP = 0.62, 1.9
-_DRAWN = (keras.layers.Dense, keras.layers.Conv2D, keras.layers.Conv2DTranspose, keras.layers.Cropping2D)
+_DRAWN = (keras.layers.Dense, keras.layers.Conv2D, keras.layers.Conv2DTranspose, keras.layers.Cropping2D,
+          keras.layers.Rescaling)
 
 
 @dataclass
@@ -94,9 +95,10 @@ def block_diagram(model_or_models) -> tuple[Figure, str]:
     ax.set_xlim(-1.05, x + 1.05)
     ax.set_ylim(-3.3 if variational or notes else -2.6, top + 0.35)
 
-    widths = [image.label] + [b.label for b in trunk]
+    kept = lambda blocks: [b.label for b in blocks if "[" not in b.detail]  # rescaling: not a layer width
+    widths = [image.label] + kept(trunk)
     widths += [f"(μ {heads[0].label}, log σ² {heads[1].label})", f"z {heads[0].label}"] if variational else []
-    widths += [b.label for b in decoder_blocks]
+    widths += kept(decoder_blocks)
     kind = "Variational autoencoder" if variational else model.name.replace("_", " ").capitalize()
     return fig, f"{kind}: {' → '.join(widths)}  ·  {encoder.count_params() + decoder.count_params():,} parameters"
 
@@ -123,6 +125,8 @@ def _blocks(model, role) -> list[_Block]:
             detail = f"Dense · {activation}"
         elif isinstance(layer, keras.layers.Cropping2D):
             detail = "crop"
+        elif isinstance(layer, keras.layers.Rescaling):
+            detail = "to [−1, 1]" if float(layer.offset) < 0 else "back to [0, 1]"
         else:
             kind = "Conv" if isinstance(layer, keras.layers.Conv2D) and not isinstance(
                 layer, keras.layers.Conv2DTranspose) else "ConvT"

@@ -88,7 +88,7 @@ class Adjustment:
     def label(self) -> str:
         if self.scale is not None:
             inverse = 1.0 / self.scale if self.scale else math.inf
-            if abs(self.scale) < 1 and abs(inverse - round(inverse)) < 1e-6:
+            if 0 < abs(self.scale) < 1 and abs(inverse - round(inverse)) < 1e-6:
                 return f"z[{self.dim}] ÷ {_number(inverse)}"
             return f"z[{self.dim}] × {_number(self.scale)}"
         if self.offset is not None:

@@ -1,5 +1,6 @@
-"""The instruments every piece of evidence measures with: statistics of digit images, a small
-digit classifier that tells which digit an image shows, and the Fréchet distance in its features."""
+"""The instruments every piece of evidence measures with: statistics of the images (strokes for
+digits, shape for garments, brightness, contrast and colour for photographs), a small
+classifier that tells which class an image shows, and the Fréchet distance in its features."""
 
 from __future__ import annotations
 
@@ -49,35 +50,161 @@ def measure_images(images) -> ImageMeasures:
     return ImageMeasures(ink, thickness, slant, width, cx, cy, confident)
 
 
-def train_digit_classifier(x_train, y_train, *, epochs: int = 15, seed: int = 0) -> keras.Model:
-    """A small softmax classifier (784 → 128 relu → 10) that tells which digit an image shows."""
-    x_train = check_images("x_train", x_train, 784)
+def image_shape(width: int, name: str = "images") -> tuple:
+    """The shape of a flattened square image: (s, s) for grey, (s, s, 3) for colour."""
+    for channels in (1, 3):
+        side = int(round((width / channels) ** 0.5))
+        if side * side * channels == width:
+            return (side, side) if channels == 1 else (side, side, 3)
+    raise ValueError(f"{name} must be flattened square images, grey or colour (s² or 3·s² values "
+                     f"each, such as 784 for 28 × 28), got {width} values per image")
+
+
+@dataclasses.dataclass(frozen=True)
+class Measure:
+    """One statistic of an image, with how a table and a sentence show it."""
+
+    name: str      # "ink", "brightness"
+    unit: str      # " px", "°", "" — appended to values in sentences
+    format: str    # "{:.1f}"
+    compute: object  # images (n, h, w) or (n, h, w, 3) in [0, 1] → (n,)
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    """What a data set's images show: the words for them, and what to measure in them."""
+
+    noun: str       # "digit", "garment", "image"
+    plural: str
+    measures: tuple
+    compute_all: object = None  # pictures → {name: values}, when the measures share their work
+
+    def measure(self, images) -> dict:
+        """{measure name: one value per image} for flattened ``images`` (n, width)."""
+        images = check_images("images", images)
+        pictures = images.reshape((len(images),) + image_shape(images.shape[1])).astype(np.float64)
+        if self.compute_all is not None:
+            return self.compute_all(pictures)
+        return {m.name: m.compute(pictures) for m in self.measures}
+
+    def name_of(self, data, label: int) -> str:
+        """A class as a sentence speaks of it: "a 1", "an 8", "“Ankle boot”"."""
+        name = data.class_names[label]
+        if self.noun == "digit":
+            return f"{'an' if name == '8' else 'a'} {name}"
+        return f"“{name}”"
+
+
+def _digit_measures(pictures) -> dict:
+    m = measure_images(pictures.reshape(len(pictures), -1))
+    return {"ink": m.ink, "thickness": m.thickness, "slant": m.slant, "width": m.width,
+            "centre x": m.centre_x, "centre y": m.centre_y}
+
+
+def _luminance(pictures):
+    return pictures.mean(axis=-1) if pictures.ndim == 4 else pictures
+
+
+def _coverage(pictures):
+    return (pictures > 0.2).mean(axis=(1, 2))
+
+
+def _extent(axis):
+    """Spread of the intensity along rows (axis 1: height) or columns (axis 2: width), in pixels:
+    4 × its standard deviation."""
+    def extent(pictures):
+        profile = _luminance(pictures).sum(axis=3 - axis)  # summed over the other axis
+        total = np.maximum(profile.sum(axis=1), 1e-12)
+        position = np.arange(profile.shape[1])
+        mean = (profile * position).sum(axis=1) / total
+        return 4.0 * np.sqrt((profile * (position - mean[:, None]) ** 2).sum(axis=1) / total)
+    return extent
+
+
+def _background_minus_centre(pictures):
+    grey = _luminance(pictures)
+    side = grey.shape[1]
+    ring = np.ones(grey.shape[1:], bool)
+    ring[side // 8: side - side // 8, side // 8: side - side // 8] = False
+    centre = grey[:, side // 4: side - side // 4, side // 4: side - side // 4]
+    return grey[:, ring].mean(axis=1) - centre.mean(axis=(1, 2))
+
+
+def _gradient(pictures):
+    grey = _luminance(pictures)
+    return (np.abs(np.diff(grey, axis=1)).mean(axis=(1, 2)) + np.abs(np.diff(grey, axis=2)).mean(axis=(1, 2)))
+
+
+_CONFIDENT = Measure("sharpness", "", "{:.0%}",
+                     lambda p: ((p < 0.1) | (p > 0.9)).reshape(len(p), -1).mean(axis=1))
+DIGITS = Kind("digit", "digits", (
+    Measure("ink", "", "{:.0f}", None), Measure("thickness", " px", "{:.2f}", None),
+    Measure("slant", "°", "{:+.0f}", None), Measure("width", " px", "{:.1f}", None),
+    Measure("centre x", " px", "{:.1f}", None), Measure("centre y", " px", "{:.1f}", None)),
+    compute_all=_digit_measures)
+GARMENTS = Kind("garment", "garments", (
+    Measure("coverage", "", "{:.0%}", _coverage),
+    Measure("brightness", "", "{:.2f}", lambda p: p.mean(axis=(1, 2)) / np.maximum(_coverage(p), 1e-6)),
+    Measure("width", " px", "{:.1f}", _extent(2)),
+    Measure("height", " px", "{:.1f}", _extent(1)),
+    _CONFIDENT))
+IMAGES = Kind("image", "images", (
+    Measure("brightness", "", "{:.2f}", lambda p: _luminance(p).mean(axis=(1, 2))),
+    Measure("contrast", "", "{:.2f}", lambda p: _luminance(p).std(axis=(1, 2))),
+    Measure("colour balance (red − blue)", "", "{:+.2f}",
+            lambda p: (p[..., 0] - p[..., 2]).mean(axis=(1, 2)) if p.ndim == 4 else np.zeros(len(p))),
+    Measure("background − centre", "", "{:+.2f}", _background_minus_centre),
+    Measure("sharpness", "", "{:.3f}", _gradient)))
+
+
+def kind_of(data) -> Kind:
+    """The kind of images a :class:`~aekit.data.Dataset` holds."""
+    return {"mnist": DIGITS, "fashion_mnist": GARMENTS}.get(data.name, IMAGES)
+
+
+def train_classifier(x_train, y_train, *, epochs: int = 15, seed: int = 0) -> keras.Model:
+    """A small softmax classifier (pixels → 128 relu → one unit per class) that tells which class
+    an image shows; its labels are 0 … the largest label."""
+    x_train = check_images("x_train", x_train)
     y_train = check_labels("y_train", y_train, len(x_train))
-    if len(y_train) != len(x_train) or y_train.min() < 0 or y_train.max() > 9:
-        raise ValueError(f"y_train must hold one digit 0-9 per image ({len(x_train)}), got "
+    if len(y_train) != len(x_train) or y_train.min() < 0:
+        raise ValueError(f"y_train must hold one class label >= 0 per image ({len(x_train)}), got "
                          f"{len(y_train)} labels in [{y_train.min()}, {y_train.max()}]")
+    classes = int(y_train.max()) + 1
+    if len(np.unique(y_train)) < 2:
+        raise ValueError(f"y_train must hold at least two distinct classes to train a classifier, "
+                         f"got only {y_train[0]}")
     epochs = check_int("epochs", epochs, 1, 1000)
     keras.utils.set_random_seed(check_int("seed", seed, 0, 2**31 - 1))
-    classifier = keras.Sequential([keras.Input((784,)),
+    classifier = keras.Sequential([keras.Input((x_train.shape[1],)),
                                    keras.layers.Dense(128, activation="relu"),
-                                   keras.layers.Dense(10, activation="softmax")], name="digit_classifier")
+                                   keras.layers.Dense(classes, activation="softmax")], name="classifier")
     classifier.compile(keras.optimizers.Adam(2e-3), loss="sparse_categorical_crossentropy",
                        metrics=["accuracy"], steps_per_execution=32)
     classifier.fit(x_train, y_train, epochs=epochs, batch_size=128, verbose=0)
     return classifier
 
 
+def classifier_for(data, *, seed: int = 0) -> keras.Model | None:
+    """A classifier trained on ``data``'s training images, or None when they hold fewer than two
+    classes (a folder of images without subfolders): there is nothing to tell apart."""
+    if len(np.unique(data.y_train)) < 2:
+        return None
+    return train_classifier(data.x_train, data.y_train, seed=seed)
+
+
 def classify(classifier: keras.Model, images) -> tuple[np.ndarray, np.ndarray]:
-    """Return the predicted digit and its probability for each image."""
+    """Return the predicted class and its probability for each image."""
     check_model("classifier", classifier)
-    probabilities = keras.ops.convert_to_numpy(classifier(check_images("images", images, 784)))
+    probabilities = keras.ops.convert_to_numpy(
+        classifier(check_images("images", images, classifier.inputs[0].shape[-1])))
     return probabilities.argmax(axis=1), probabilities.max(axis=1)
 
 
 def classifier_features(classifier: keras.Model, images) -> np.ndarray:
     """The classifier's last hidden layer for each image: a feature space for Fréchet distances."""
     check_model("classifier", classifier)
-    x = keras.ops.convert_to_tensor(check_images("images", images, 784))
+    x = keras.ops.convert_to_tensor(check_images("images", images, classifier.inputs[0].shape[-1]))
     for layer in classifier.layers[:-1]:
         x = layer(x)
     return keras.ops.convert_to_numpy(x).astype(np.float64)

@@ -87,7 +87,10 @@ def build_autoencoder(input_dim: int = 784, hidden_units: int | Sequence[int] = 
     The defaults are the reference 784 → Dense(64, relu) → Dense(2) encoder and the mirrored
     2 → Dense(64, relu) → Dense(784, sigmoid) decoder. ``hidden_units`` lists the encoder's
     hidden widths (the decoder mirrors them), so ``hidden_units=(144, 72), latent_dim=48,
-    hidden_activation="tanh", latent_activation="tanh"`` builds 784→144→72→48.
+    hidden_activation="tanh", latent_activation="tanh"`` builds 784→144→72→48. With
+    ``output_activation="tanh"`` the network works on inputs scaled to [−1, 1] (the encoder scales
+    its [0, 1] input, the decoder scales its output back), as ``input_dim=12288, hidden_units=512,
+    latent_dim=24`` on 64 × 64 colour images does in a common version of the assignment.
     """
     encoder, decoder = dense_parts(input_dim, hidden_units, latent_dim,
                                    hidden_activation=hidden_activation,
@@ -104,14 +107,19 @@ def dense_parts(input_dim=784, hidden_units=64, latent_dim=2, *, hidden_activati
                         ("latent_activation", latent_activation),
                         ("output_activation", output_activation)):
         _check_activation(name, value)
+    signed = output_activation == "tanh"  # a tanh network works on [−1, 1]; aekit's data are [0, 1]
     image = keras.Input(shape=(input_dim,), name="image")
-    hidden = _dense_stack(image, units, hidden_activation, "encoder_hidden")
+    scaled = keras.layers.Rescaling(2.0, offset=-1.0, name="to_minus_one_one")(image) if signed else image
+    hidden = _dense_stack(scaled, units, hidden_activation, "encoder_hidden")
     codes = [keras.layers.Dense(latent_dim, activation=latent_activation if head == "latent" else None,
                                 name=head)(hidden) for head in heads]
     encoder = keras.Model(image, codes[0] if len(codes) == 1 else codes, name="encoder")
     code = keras.Input(shape=(latent_dim,), name="latent_code")
     hidden = _dense_stack(code, units[::-1], hidden_activation, "decoder_hidden")
-    output = keras.layers.Dense(input_dim, activation=output_activation, name="reconstruction")(hidden)
+    output = keras.layers.Dense(input_dim, activation=output_activation,
+                                name="tanh_output" if signed else "reconstruction")(hidden)
+    if signed:
+        output = keras.layers.Rescaling(0.5, offset=0.5, name="reconstruction")(output)
     return encoder, keras.Model(code, output, name="decoder")
 
 

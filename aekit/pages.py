@@ -38,8 +38,18 @@ def export_html(notebook: Path) -> Path:
                                       extra_loaders=[DictLoader({"aekit_offline.html.j2": _TEMPLATE})])
     body, _ = exporter.from_notebook_node(node)
     page = notebook.with_suffix(".html")
-    page.write_text(body, encoding="utf-8")
+    _write_atomically(page, body)
     return page
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write beside ``path``, then rename: a reader, or an interrupted run, never sees half a page."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def offline_markdown(notebook):
@@ -96,7 +106,7 @@ def write_index(path: Path, rows: list[dict], *, title: str, header: list[tuple[
                         f'<td><a href="{html.escape(cell)}.html">{html.escape(cell)}</a></td>' if k == 0
                         else f"<td>{html.escape(cell)}</td>" for k, cell in enumerate(row)) + "</tr>"
                               for row in comparison) + "</table>\n" + sections)
-    path.write_text(f"""<!doctype html>
+    _write_atomically(path, f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 62em; margin: 2em auto; padding: 0 1em; color: #222; }}
@@ -111,7 +121,7 @@ code {{ background: #f4f4f4; padding: 0 .25em; }}
 <table>{head}</table>
 {sections}
 </body></html>
-""", encoding="utf-8")
+""")
     return path
 
 

@@ -13,8 +13,8 @@ import difflib
 from pathlib import Path
 from types import SimpleNamespace
 
-from aekit._checks import check_beta, check_float, check_int
-from aekit.data import SOURCES
+from aekit._checks import check_beta, check_choice, check_float, check_int
+from aekit.data import DATASETS, SOURCES
 
 _MAX_LIST_TEXT = 1000  # characters: a list of latent elements or factors is short
 
@@ -46,9 +46,13 @@ def _list_of(item_check):
 def check_data_source(name, value) -> str:
     """A data source is one of aekit.data.SOURCES or an existing path."""
     if not isinstance(value, str) or (value not in SOURCES and not Path(value).expanduser().exists()):
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, SOURCES))} or the path "
-                         f"of an existing mnist.npz or IDX folder, got {value!r}")
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, SOURCES))} or the path of an "
+                         f"existing .npz, folder of IDX files or folder of images, got {value!r}")
     return value
+
+
+def _choice(*choices):
+    return lambda name, value: check_choice(name, value, choices)
 
 
 def check_figures_dir(name, value) -> str:
@@ -76,38 +80,64 @@ _TRAINING = {"epochs": _int(1, 10_000), "batch_size": _int(1, 100_000),
 _RUN = {"seed": _int(0, 2**31 - 1), "data_source": check_data_source,
         "figures_dir": check_figures_dir}
 
+
+def _factor(name, value) -> float:
+    """A factor to multiply a latent element by: non-zero (× 0 erases it rather than scaling it)."""
+    value = check_float(name, value, -1000.0, 1000.0)
+    if value == 0:
+        raise ValueError(f"{name} must be non-zero numbers in [-1000.0, 1000.0], got 0")
+    return value
+
+
 NOTEBOOKS = {
-    "q1_vae": {"variation": _variation, **{name: _or_default(check) for name, check in _TRAINING.items()},
+    "q1_vae": {"variation": _variation, "dataset": _choice("mnist", "fashion_mnist"),
+               **{name: _or_default(check) for name, check in _TRAINING.items()},
                "beta": _or_default(lambda name, value: check_beta(value)),
                "noise": _float(0.0, 1.0, low_open=True), "sparsity": _float(0.0, 10.0, low_open=True),
                "contraction": _float(0.0, 10.0, low_open=True), "prior_samples": _int(10, 100_000),
                **_RUN},
-    "q2_autoencoder": {**_TRAINING, "adjust_dims": _list_of(_int(0)),
-                       "factors": _list_of(_float(-1000.0, 1000.0)), "image_index": _int(0), **_RUN},
+    "q2_autoencoder": {"dataset": _choice(*DATASETS), "image_size": _int(8, 256),
+                       **_TRAINING, "learning_rate": _or_default(_TRAINING["learning_rate"]),
+                       "output_activation": _choice("sigmoid", "tanh"), "adjust_dims": _list_of(_int(0)),
+                       "factors": _list_of(_factor), "image_index": _int(0), **_RUN},
 }
-_SHARED_Q1 = ("variation", "epochs", "batch_size", "learning_rate", "hidden_units", "latent_dim",
-              "seed", "data_source", "figures_dir")
+_SHARED_Q1 = ("variation", "dataset", "epochs", "batch_size", "learning_rate", "hidden_units",
+              "latent_dim", "seed", "data_source", "figures_dir")
 
 
 def _q1_rules(values, parameters):
     """Fill in the variation's defaults, let it reject bad combinations, and note what it ignores."""
-    from aekit.variations import get
-
-    from aekit.variations import BUDGET
+    from aekit.variations import BUDGET, get
 
     variation = get(values["variation"])
     for name, default in {**BUDGET, **variation.defaults}.items():
         if values.get(name) is None:
             values[name] = default
     variation.check(values)
+    _data_rules(values)
     parameters._settings = {name: values[name] for name in variation.settings}
+    parameters._measuring = {name: values[name] for name in variation.measuring}
     parameters._ignored = [name for name in NOTEBOOKS["q1_vae"] if name in variation.ignores
-                           or (name not in _SHARED_Q1 and name not in variation.settings)]
+                           or (name not in _SHARED_Q1 and name not in variation.settings + variation.measuring)]
 
 
 def _q2_rules(values, parameters):
+    if values["learning_rate"] is None:  # wide inputs (64 × 64 × 3 = 12,288) diverge at 0.01
+        values["learning_rate"] = 0.001 if values["dataset"] == "images" else 0.01
     for dim in values["adjust_dims"]:
         check_int("adjust_dims", dim, 0, values["latent_dim"] - 1)
+    _data_rules(values)
+
+
+def _data_rules(values):
+    """A folder of images is named by data_source; the embedded sample is MNIST's only."""
+    dataset, source = values["dataset"], values["data_source"]
+    if dataset == "images" and (source in SOURCES or not Path(source).expanduser().is_dir()):
+        raise ValueError(f"data_source must be the path of a folder of images for dataset 'images', "
+                         f"got {source!r}")
+    if dataset == "fashion_mnist" and source == "sample":
+        raise ValueError("data_source 'sample' is MNIST's embedded sample: for dataset 'fashion_mnist' "
+                         "choose 'auto', 'keras' or the path of its IDX files")
 
 
 _RULES = {"q1_vae": _q1_rules, "q2_autoencoder": _q2_rules}
@@ -118,11 +148,18 @@ class Parameters(SimpleNamespace):
     which ones its variation ignores). ``settings`` are the variation's own (Q1)."""
 
     _settings: dict = {}
+    _measuring: dict = {}
     _ignored: list = []
 
     @property
     def settings(self) -> dict:
+        """The notebook parameters the chosen variation's model is built with (Q1)."""
         return dict(self._settings)
+
+    @property
+    def measuring(self) -> dict:
+        """The notebook parameters only the chosen variation's evidence uses (Q1)."""
+        return dict(self._measuring)
 
     def __repr__(self) -> str:
         lines = [f"{name} = {value!r}" for name, value in vars(self).items() if not name.startswith("_")

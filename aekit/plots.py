@@ -25,6 +25,7 @@ from aekit._checks import check_images, check_int, check_labels, check_path, che
 from aekit._markdown import ordinal
 from aekit.diagram import block_diagram
 from aekit.latent import Adjustment, check_adjustments, check_codes, decode, encode
+from aekit.measures import image_shape
 from aekit.models import input_width
 
 __all__ = ["draw_architecture", "plot_adjustments", "plot_curves", "plot_history", "plot_image_grid",
@@ -64,9 +65,18 @@ def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: int = DPI) -> Path
 
 
 def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    """The process's umask, read without changing it (Linux), else read once at import."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    return _UMASK_AT_IMPORT
+
+
+_UMASK_AT_IMPORT = os.umask(0o022)
+os.umask(_UMASK_AT_IMPORT)
 
 
 def draw_architecture(model_or_models, path=None) -> Figure:
@@ -78,10 +88,12 @@ def draw_architecture(model_or_models, path=None) -> Figure:
 
 def plot_image_rows(rows: Mapping[str, np.ndarray], *, captions: Mapping[str, Sequence[str]] | None = None,
                     title: str | None = None, path=None) -> Figure:
-    """One labelled row of digit images per entry of ``rows`` ({row label: images (n, 784)})."""
+    """One labelled row of images per entry of ``rows`` ({row label: images (n, pixels)})."""
     if not isinstance(rows, Mapping) or not rows:
         raise ValueError("rows must be a non-empty dict of {row label: images}")
-    images = {label: check_images(f"rows[{label!r}]", value, 784) for label, value in rows.items()}
+    images = {label: check_images(f"rows[{label!r}]", value) for label, value in rows.items()}
+    for label, value in images.items():
+        image_shape(value.shape[1], f"rows[{label!r}]")
     captions = dict(captions or {})
     unknown = set(captions) - set(images)
     if unknown:
@@ -94,8 +106,9 @@ def plot_image_rows(rows: Mapping[str, np.ndarray], *, captions: Mapping[str, Se
 
 def plot_image_grid(images, *, captions: Sequence[str] | None = None, columns: int = 8,
                     title: str | None = None, path=None) -> Figure:
-    """Images (n, 784) in rows of ``columns``, each with its caption."""
-    images = check_images("images", images, 784)
+    """Images (n, pixels) in rows of ``columns``, each with its caption."""
+    images = check_images("images", images)
+    image_shape(images.shape[1])
     columns = check_int("columns", columns, 1, 50)
     captions = list(captions) if captions is not None else [None] * len(images)
     if len(captions) != len(images):
@@ -156,36 +169,40 @@ _SERIES_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564
 
 
 def plot_samples(samples: Mapping[str, np.ndarray], verdicts: Mapping[str, tuple] | None = None, *,
-                 n: int = 10, title: str | None = None, path=None) -> Figure:
+                 n: int = 10, class_names: Sequence[str] | None = None, title: str | None = None,
+                 path=None) -> Figure:
     """One row of ``n`` generated images per model ({name: images}), each captioned with a
-    classifier's verdict ({name: (digits, probabilities)}, as ``aekit.measures.classify`` gives)."""
+    classifier's verdict ({name: (classes, probabilities)}, as ``aekit.measures.classify`` gives),
+    named by ``class_names`` if given."""
     n = check_int("n", n, 1, 50)
     if not isinstance(samples, Mapping) or not samples:
         raise ValueError("samples must be a non-empty dict of {model name: images}")
     verdicts = dict(verdicts or {})
     captions = {}
-    for name, (digits, probabilities) in verdicts.items():
-        if len(digits) < min(n, len(samples.get(name, ()))) or len(digits) != len(probabilities):
-            raise ValueError(f"verdicts[{name!r}] must hold a digit and a probability per image")
-        captions[name] = [f"{d} ({p:.0%})" for d, p in zip(digits[:n], probabilities[:n])]
+    for name, (classes, probabilities) in verdicts.items():
+        if len(classes) < min(n, len(samples.get(name, ()))) or len(classes) != len(probabilities):
+            raise ValueError(f"verdicts[{name!r}] must hold a class and a probability per image")
+        captions[name] = [f"{_name(c, class_names)} ({p:.0%})" for c, p in zip(classes[:n], probabilities[:n])]
     return plot_image_rows({name: np.asarray(images)[:n] for name, images in samples.items()},
                            captions=captions, title=title, path=path)
 
 
 def plot_reconstructions(originals, reconstructions, labels=None, *, n: int = 10,
-                         path=None) -> Figure:
+                         class_names: Sequence[str] | None = None, path=None) -> Figure:
     """Originals over reconstructions of the first ``n`` images, each with its squared error.
 
-    ``reconstructions`` is an array (n, 784) or a dict {model name: array} for one row per model.
+    ``reconstructions`` is an array (n, pixels) or a dict {model name: array} for one row per
+    model; ``labels`` caption the originals, named by ``class_names`` if given (else "digit 3").
     """
     n = check_int("n", n, 1, 50)
-    originals = check_images("originals", originals, 784)[:n]
+    originals = check_images("originals", originals)[:n]
+    image_shape(originals.shape[1], "originals")
     named = reconstructions if isinstance(reconstructions, Mapping) else {"reconstruction": reconstructions}
     rows = {"original": originals}
-    captions = {"original": [f"digit {d}" for d in _labels(labels, len(originals))]
+    captions = {"original": [_caption(d, class_names) for d in _labels(labels, len(originals))]
                 if labels is not None else None}
     for name, images in named.items():
-        images = check_images(f"reconstructions[{name!r}]", images, 784)[:n]
+        images = check_images(f"reconstructions[{name!r}]", images, originals.shape[1])[:n]
         if len(images) != len(originals):
             raise ValueError(f"reconstructions[{name!r}] has {len(images)} images but originals "
                              f"has {len(originals)}")
@@ -196,7 +213,7 @@ def plot_reconstructions(originals, reconstructions, labels=None, *, n: int = 10
 
 
 def plot_adjustments(encoder, decoder, images, adjustments: Sequence[Adjustment], labels=None,
-                     *, path=None) -> Figure:
+                     *, class_names: Sequence[str] | None = None, path=None) -> Figure:
     """One row per image: original | reconstruction | the reconstruction after each adjustment.
 
     Each panel is titled with what was done (``z[0] × 5``) and captioned with the code it decodes.
@@ -206,10 +223,10 @@ def plot_adjustments(encoder, decoder, images, adjustments: Sequence[Adjustment]
     codes = encode(encoder, images)
     edited = [adjustment.apply(codes) for adjustment in adjustments]  # checks every dim's range
     decoded = [decode(decoder, codes)] + [decode(decoder, z) for z in edited]
-    digits = _labels(labels, len(images)) if labels is not None else [None] * len(images)
+    classes = _labels(labels, len(images)) if labels is not None else [None] * len(images)
     cells = []
-    for i, (image, digit) in enumerate(zip(images, digits)):
-        row = [(image, "original", f"digit {digit}" if digit is not None else None),
+    for i, (image, label) in enumerate(zip(images, classes)):
+        row = [(image, "original", _caption(label, class_names) if label is not None else None),
                (decoded[0][i], "reconstruction", _format_code(codes[i]))]
         row += [(decoded[k + 1][i], a.label, _format_code(edited[k][i], a.dim))
                 for k, a in enumerate(adjustments)]
@@ -219,8 +236,10 @@ def plot_adjustments(encoder, decoder, images, adjustments: Sequence[Adjustment]
 
 
 def plot_latent_space(codes, labels, *, highlight: Mapping[str, np.ndarray] | None = None,
-                      title: str | None = None, path=None) -> Figure:
-    """The codes of test images coloured by digit; above 2 dimensions, their PCA projection.
+                      class_names: Sequence[str] | None = None, title: str | None = None,
+                      path=None) -> Figure:
+    """The codes of test images coloured by class (named by ``class_names``, else digits); above
+    2 dimensions, their PCA projection.
 
     ``codes`` is an array (n, d) or a dict {model name: codes}. ``highlight`` marks named codes
     of one array: the first (an image's code) as a star, the others (its edits) with arrows from
@@ -249,9 +268,11 @@ def plot_latent_space(codes, labels, *, highlight: Mapping[str, np.ndarray] | No
             marks = {key: _project_2d(values, np.atleast_2d(check_codes(
                 f"highlight[{key!r}]", point, values.shape[1])))[0][0] for key, point in highlight.items()}
             _mark_edits(ax, axes[1], points, marks)
-    handles = [Line2D([], [], marker="o", linestyle="", color=DIGIT_COLORS(d), label=str(d))
-               for d in range(10)]
-    fig.legend(handles=handles, title="digit", loc="outside right center", frameon=False)
+    shown = sorted(set(_labels(labels, len(np.atleast_2d(next(iter(named.values())))))))  # classes present
+    handles = [Line2D([], [], marker="o", linestyle="", color=DIGIT_COLORS(d % 10), label=_name(d, class_names))
+               for d in shown]
+    fig.legend(handles=handles, title="digit" if class_names is None else "class",
+               loc="outside right center", frameon=False)
     return _finish(fig, title or "Latent codes of test images", path)
 
 
@@ -345,11 +366,13 @@ def plot_manifold(decoder, codes=None, *, dims: tuple[int, int] = (0, 1), n: int
         points = np.repeat(base[None, :], n * n, axis=0)
         points[:, dims[0]] = np.tile(xs, n)
         points[:, dims[1]] = np.repeat(ys, n)
-        images = decode(model, points).reshape(n, n, 28, 28)
-        ax.imshow(images.transpose(0, 2, 1, 3).reshape(n * 28, n * 28), **_IMAGE_STYLE)
+        decoded = decode(model, points)
+        shape = image_shape(decoded.shape[1])
+        tiles = decoded.reshape((n, n) + shape).swapaxes(1, 2)
+        _show(ax, tiles.reshape((n * shape[0], n * shape[1]) + shape[2:]))
         ticks = np.arange(n)[:: max(1, n // 7)]
-        ax.set_xticks(ticks * 28 + 13.5, [f"{xs[i]:.2g}" for i in ticks], fontsize=8)
-        ax.set_yticks(ticks * 28 + 13.5, [f"{ys[i]:.2g}" for i in ticks], fontsize=8)
+        ax.set_xticks(ticks * shape[1] + shape[1] / 2 - 0.5, [f"{xs[i]:.2g}" for i in ticks], fontsize=8)
+        ax.set_yticks(ticks * shape[0] + shape[0] / 2 - 0.5, [f"{ys[i]:.2g}" for i in ticks], fontsize=8)
         ax.set_xlabel(f"z[{dims[0]}]")
         ax.set_ylabel(f"z[{dims[1]}]")
         held = "" if latent_dim == 2 else f"\nother dims at {'0' if model_codes is None else 'median'}"
@@ -417,9 +440,9 @@ def plot_history(history, *, title: str | None = None, path=None) -> Figure:
     return _finish(fig, title or "Training curves", path)
 
 
-_METRIC_ORDER = ["loss", "reconstruction_loss", "kl_loss", "mse"]
+_METRIC_ORDER = ["loss", "reconstruction_loss", "kl_loss"]
 _METRIC_TITLES = {"loss": "loss", "reconstruction_loss": "reconstruction loss (nats)",
-                  "kl_loss": "KL divergence (nats)", "mse": "mean squared error", "val_mse": "mean squared error"}
+                  "kl_loss": "KL divergence (nats)"}
 
 
 def _image_grid(cells, *, row_labels=None, cell_inches: float = _CELL):
@@ -444,7 +467,7 @@ def _image_grid(cells, *, row_labels=None, cell_inches: float = _CELL):
                 ax.set_visible(False)
                 continue
             image, heading, caption = row[c]
-            ax.imshow(np.asarray(image).reshape(28, 28), **_IMAGE_STYLE)
+            _show(ax, np.asarray(image).reshape(image_shape(np.size(image))))
             if heading:
                 ax.set_title(heading, fontsize=10, pad=3)
             if caption:
@@ -466,6 +489,22 @@ def _finish(fig: Figure, title: str | None, path) -> Figure:
     if path is not None:
         save_figure(fig, path)
     return fig
+
+
+def _show(ax, picture) -> None:
+    """A grey image as ink on paper (dark is 1), a colour image as it is."""
+    if picture.ndim == 3:
+        ax.imshow(np.clip(picture, 0.0, 1.0), interpolation="nearest")
+    else:
+        ax.imshow(picture, **_IMAGE_STYLE)
+
+
+def _name(label: int, class_names) -> str:
+    return str(label) if class_names is None else str(class_names[label])
+
+
+def _caption(label: int, class_names) -> str:
+    return f"digit {label}" if class_names is None else _name(label, class_names)
 
 
 def _labels(labels, n: int) -> list[int]:

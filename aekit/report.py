@@ -46,7 +46,7 @@ class Results:
             raise ValueError("results must be a non-empty dict of {description: value}")
         # Lists of pairs, not dicts: Jupyter's messages sort the keys of a dict.
         self.record = {"data": data.source + (f" ({data.note})" if getattr(data, "note", "") else ""),
-                       "parameters": [[k, v] for k, v in vars(parameters).items()],
+                       "parameters": [[k, v] for k, v in vars(parameters).items() if not k.startswith("_")],
                        "results": [[str(k), str(v)] for k, v in results.items()],
                        "versions": _versions()}
 
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "links":
         return _links(args.notebooks, args.pyproject)
-    previous = signal.signal(signal.SIGTERM, _interrupted)
+    previous = signal.signal(signal.SIGTERM, _interrupted), signal.getsignal(signal.SIGINT)
     try:
         if args.refresh_committed:
             if args.parameter or args.parameters_file or args.quick or args.data or args.variations:
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             overrides = {name: _parse_value(value) for name, value in args.parameter}
             if args.data:
-                overrides["data_source"] = args.data
+                overrides["data_source"] = _from_notebooks(args.data, args.notebooks)
             results = run_report(args.notebooks, args.output, args.figures, overrides=overrides,
                                  per_notebook=_read_parameters_file(args.parameters_file),
                                  only=args.only, jobs=args.jobs, quick=args.quick,
@@ -167,8 +167,18 @@ def main(argv: list[str] | None = None) -> int:
               f"output removed; {args.figures}/ was left as it was", file=sys.stderr)
         return 130
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGINT, previous[1])
     return 0 if all(r.status == "ok" for r in results) else 1
+
+
+def _from_notebooks(source: str, notebooks_dir: Path) -> str:
+    """A data path given from here, as the notebooks (which run in their own folder) must see it."""
+    from aekit.data import SOURCES
+
+    if source in SOURCES or not Path(source).expanduser().exists():
+        return source  # a keyword, or a path the notebook will reject with its own message
+    return os.path.relpath(Path(source).expanduser().resolve(), notebooks_dir.resolve())
 
 
 def _links(notebooks_dir: Path, pyproject: Path) -> int:
@@ -212,7 +222,7 @@ def _pages(notebooks, parameters, variations, output_dir) -> list[Result]:
     if variations:
         from aekit import variations as registry
 
-        names = registry.names() if variations == ["all"] else variations
+        names = registry.names() if variations == ["all"] else list(dict.fromkeys(variations))
         for name in names:
             if name not in registry.names():
                 raise ReportError(f"--variations: {name!r} is not a variation; choose from "
@@ -258,6 +268,7 @@ def _run(results, refresh, output_dir, figures_dir, notebooks_dir, jobs, childre
                 for pending in futures:
                     pending.cancel()  # stop what has not started; running ones finish
     except BaseException:  # Ctrl-C or SIGTERM: stop every notebook, drop what they half wrote
+        _ignore_signals()  # a second Ctrl-C must not cut the clean-up short
         children.stop()
         pool.shutdown(wait=True, cancel_futures=True)
         for result in results:
@@ -287,6 +298,13 @@ def _run(results, refresh, output_dir, figures_dir, notebooks_dir, jobs, childre
     return results
 
 
+def _ignore_signals() -> None:
+    """During clean-up, further Ctrl-C or SIGTERM wait; main() restores them afterwards."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 def _copy_atomically(source: Path, target: Path) -> None:
     """Copy beside the target, then rename: a reader never sees half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -314,6 +332,7 @@ def _refresh(notebooks, notebooks_dir, output_dir, children, log):
         try:
             result.error = _papermill(path, result.output, notebooks_dir, {}, children)
         except BaseException:  # interrupted: the notebook was stopped; drop its partial output
+            _ignore_signals()
             result.output.unlink(missing_ok=True)
             raise
         result.seconds = time.perf_counter() - started
@@ -323,7 +342,7 @@ def _refresh(notebooks, notebooks_dir, output_dir, children, log):
             raise NotebookFailed(f"{path.stem} failed: {result.error}\npartial output: "
                               f"{result.output}\n{path} was left as it was")
         result.status = "ok"
-        shutil.copyfile(result.output, path)
+        _copy_atomically(result.output, path)
         log(f"{path.stem}: ok in {result.seconds:.1f} s")
     return results
 
@@ -394,17 +413,19 @@ class _Children:
 
 @contextlib.contextmanager
 def _locked(output_dir: Path):
-    """Create ``output_dir`` and hold its lock: two runs must not write into one folder at once."""
+    """Create ``output_dir`` and hold a lock on the folder itself (no lock file to leave behind):
+    two runs must not write into one folder at once."""
     created = not output_dir.exists()
-    lock = output_dir / ".aekit-report.lock"
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
-        handle = open(lock, "w")
+        if not os.access(output_dir, os.W_OK):
+            raise PermissionError(13, "permission denied")
+        handle = os.open(output_dir, os.O_RDONLY)
     except (FileExistsError, NotADirectoryError):
         raise ReportError(f"--output {output_dir} is a file, not a folder") from None
     except OSError as error:
         raise ReportError(f"cannot write to --output {output_dir}: {error.strerror}") from None
-    with handle:
+    try:
         try:
             import fcntl
 
@@ -417,9 +438,10 @@ def _locked(output_dir: Path):
         try:
             yield
         finally:
-            lock.unlink(missing_ok=True)
             if created and not any(output_dir.iterdir()):
                 output_dir.rmdir()  # an interrupted first run leaves no empty folder behind
+    finally:
+        os.close(handle)
 
 
 def _select(notebooks_dir: Path, only) -> list[Path]:

@@ -88,7 +88,7 @@ def _data(args):
     else:
         try:
             test = aekit.load_mnist("keras")
-        except aekit.MNISTError:
+        except aekit.DataError:
             if not SHARED_T10K.is_dir():
                 raise SystemExit("no held-out MNIST: pass --test-data PATH to the official test set")
             test = aekit.load_mnist(SHARED_T10K)

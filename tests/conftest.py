@@ -9,6 +9,7 @@ import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 T10K = ROOT.parent / "shared" / "data" / "mnist-t10k"
+FASHION = ROOT.parent / "shared" / "data" / "fashion-mnist"
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +28,36 @@ def t10k():
     import aekit
 
     return aekit.load_mnist(T10K)
+
+
+@pytest.fixture(scope="session")
+def fashion():
+    """The full Fashion-MNIST (60,000 + 10,000) beside the checkout (skipped where absent)."""
+    if not FASHION.is_dir():
+        pytest.skip(f"Fashion-MNIST not found at {FASHION}")
+    import aekit
+
+    return aekit.load_fashion_mnist(FASHION)
+
+
+def write_images(folder, sizes, *, classes=("cats", "dogs"), colour=True, seed=0):
+    """Write PNG and JPEG files of the given (width, height) sizes into one subfolder per class:
+    a coloured disc on a background, its hue depending on the class."""
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    for i, (width, height) in enumerate(sizes):
+        label = i % len(classes) if classes else 0
+        yy, xx = np.mgrid[:height, :width]
+        disc = (xx - width / 2) ** 2 + (yy - height / 2) ** 2 < (min(width, height) * rng.uniform(0.2, 0.4)) ** 2
+        pixels = np.empty((height, width, 3), np.uint8)
+        pixels[:] = rng.integers(0, 80, 3) if colour else rng.integers(0, 80)
+        pixels[disc] = (200, 60 + 120 * label, 40) if colour else (200, 200, 200)
+        target = folder / classes[label] if classes else folder
+        target.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(pixels).save(target / f"image{i:03d}.{'png' if i % 3 else 'jpg'}")
+    return folder
 
 
 @pytest.fixture(scope="session")

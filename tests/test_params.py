@@ -1,22 +1,58 @@
+import ast
+from pathlib import Path
+
+import papermill
 import pytest
 
 from aekit.params import read_parameters
+from aekit.training import train
+from aekit.variations import BUDGET
 
-Q2 = dict(epochs=40, batch_size=16, learning_rate=0.01, hidden_units=64, latent_dim=2,
-          adjust_dims=[0, 1], factors=[5.0, 0.2], image_index=0, seed=0, data_source="auto",
-          figures_dir="../figures")
-Q1 = dict(variation="vae", epochs=None, batch_size=None, learning_rate=None, hidden_units=64,
-          latent_dim=None, beta=None, noise=0.5, sparsity=0.01, contraction=0.1, prior_samples=1000,
-          seed=0, data_source="sample", figures_dir="../figures")
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
-def test_defaults_are_valid_and_lists_may_be_given_as_text():
-    assert vars(read_parameters("q2_autoencoder", Q2)) == Q2
+def notebook_defaults(name):
+    """The values a notebook's parameters cell assigns, as a user who runs it unchanged gets them."""
+    declared = papermill.inspect_notebook(NOTEBOOKS / f"{name}.ipynb")
+    return {name: ast.literal_eval(value["default"]) for name, value in declared.items()}
+
+
+Q1, Q2 = notebook_defaults("q1_vae"), notebook_defaults("q2_autoencoder")
+
+
+def test_the_notebooks_defaults_are_valid_and_lists_may_be_given_as_text():
+    assert vars(read_parameters("q2_autoencoder", Q2)) == {**Q2, "learning_rate": 0.01}
     q1 = read_parameters("q1_vae", Q1)
     assert (q1.epochs, q1.batch_size, q1.learning_rate, q1.latent_dim, q1.beta) == (40, 16, 0.01, 2, 1.0)
     as_text = read_parameters("q2_autoencoder", {**Q2, "adjust_dims": "[1, 0]", "factors": "(5, 0.2)"})
     assert as_text.adjust_dims == [1, 0] and as_text.factors == [5.0, 0.2]
-    assert repr(as_text).splitlines()[5] == "adjust_dims = [1, 0]"
+    assert "adjust_dims = [1, 0]" in repr(as_text).splitlines()
+
+
+def test_q1s_budget_is_what_q2_and_train_use_by_default():
+    """The plain autoencoder Q1 compares with trains exactly as Q2's and aekit.train's defaults do."""
+    import inspect
+
+    defaults = {k: v.default for k, v in inspect.signature(train).parameters.items()}
+    q2 = read_parameters("q2_autoencoder", Q2)
+    assert BUDGET == {name: defaults[name] for name in BUDGET} == {name: getattr(q2, name) for name in BUDGET}
+    images = read_parameters("q2_autoencoder", {**Q2, "dataset": "images", "data_source": str(NOTEBOOKS)})
+    assert images.learning_rate == 0.001  # 12,288 inputs diverge at 0.01
+
+
+@pytest.mark.parametrize("notebook, change, message", [
+    ("q1_vae", {"dataset": "cifar10"}, r"dataset must be one of 'mnist', 'fashion_mnist', got 'cifar10'"),
+    ("q1_vae", {"dataset": "fashion_mnist", "data_source": "sample"},
+     "data_source 'sample' is MNIST's embedded sample"),
+    ("q2_autoencoder", {"dataset": "images", "data_source": "auto"},
+     "data_source must be the path of a folder of images for dataset 'images', got 'auto'"),
+    ("q2_autoencoder", {"image_size": 4}, r"image_size must be an integer in \[8, 256\], got 4"),
+    ("q2_autoencoder", {"output_activation": "relu"}, "output_activation must be one of 'sigmoid', 'tanh'"),
+    ("q2_autoencoder", {"factors": [5.0, 0]}, "factors must be non-zero numbers"),
+])
+def test_bad_data_set_choices_are_named(notebook, change, message):
+    with pytest.raises(ValueError, match=message):
+        read_parameters(notebook, {**(Q1 if notebook == "q1_vae" else Q2), **change})
 
 
 @pytest.mark.parametrize("change, message", [

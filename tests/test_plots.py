@@ -76,8 +76,8 @@ def test_reconstructions_one_row_per_model_with_errors(images):
     text = texts(fig)
     assert {"original", "autoencoder", "VAE"} <= set(text)
     assert f"digit {y[0]}" in text and "MSE 0.000" in text
-    with pytest.raises(ValueError, match=r"originals must have shape \(n, 784\)"):
-        plots.plot_reconstructions(np.zeros((3, 100)), np.zeros((3, 100)))
+    with pytest.raises(ValueError, match=r"originals must be flattened square images, .* got 101 values"):
+        plots.plot_reconstructions(np.zeros((3, 101)), np.zeros((3, 101)))
     with pytest.raises(ValueError, match="has 2 images but originals has 5"):
         plots.plot_reconstructions(x[:5], x[:2])
 
@@ -211,5 +211,5 @@ def test_samples_are_captioned_with_the_classifiers_verdict(images):
     assert len(image_axes(fig)) == 8
     captions = [ax.get_xlabel() for ax in image_axes(fig)]
     assert captions[:4] == ["0 (98%)", "1 (98%)", "2 (98%)", "3 (98%)"] and captions[4] == "0 (50%)"
-    with pytest.raises(ValueError, match=r"verdicts\['VAE'\] must hold a digit and a probability"):
+    with pytest.raises(ValueError, match=r"verdicts\['VAE'\] must hold a class and a probability"):
         plots.plot_samples({"VAE": x}, {"VAE": ([1, 2], [0.5])})

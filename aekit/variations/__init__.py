@@ -45,10 +45,13 @@ class Variation:
     """One variation: what it is, its defaults, how to build it and how to measure it.
 
     ``defaults`` are the notebook's values for this variation where the user gives none: its
-    ``latent_dim``, any of the :data:`BUDGET` it changes, and its own ``settings`` (``beta``); ``build(hidden_units=,
-    latent_dim=, seed=, **settings)`` returns ``(encoder, decoder, model)``; ``measure(parts,
-    plain_parts, run)`` returns its :class:`Evidence`; ``check(values)`` raises a ValueError
-    for a combination of parameters that makes no sense for it.
+    ``latent_dim``, any of the :data:`BUDGET` it changes, and its own settings; ``settings`` are
+    the notebook parameters its model is built with (``beta``), ``measuring`` those only its
+    evidence uses (``prior_samples``); ``build(hidden_units=, latent_dim=, seed=, **settings)``
+    returns ``(encoder, decoder, model)``; ``measure(parts, plain_parts, run)`` returns its
+    :class:`Evidence`; ``check(values)`` raises a ValueError for a combination of parameters that
+    makes no sense for it. A setting of its own also needs its line in the notebook's parameters
+    cell and its check in :mod:`aekit.params` (tests/test_variations.py checks they agree).
     """
 
     name: str
@@ -59,6 +62,7 @@ class Variation:
     settings: tuple[str, ...]
     build: Callable
     measure: Callable
+    measuring: tuple[str, ...] = ()
     check: Callable = lambda values: None
     ignores: tuple[str, ...] = ()  # shared parameters that do not apply (hidden_units for convolutions)
 
@@ -69,8 +73,8 @@ class Variation:
 
 @dataclasses.dataclass(frozen=True)
 class Run:
-    """What a variation's evidence needs beyond the two trained models: the data, the digit
-    classifier that judges images, the shared budget and shape, and the variation's settings."""
+    """What a variation's evidence needs beyond the two trained models: the data, the classifier
+    that judges images, the shared budget and shape, and the variation's settings."""
 
     data: object
     classifier: object
@@ -81,6 +85,31 @@ class Run:
     latent_dim: int
     seed: int
     settings: dict
+
+    @classmethod
+    def of(cls, parameters, data, classifier) -> "Run":
+        """The run a Q1 notebook describes with its checked ``parameters``."""
+        p = parameters
+        return cls(data, classifier, p.epochs, p.batch_size, p.learning_rate, p.hidden_units,
+                   p.latent_dim, p.seed, {**p.settings, **p.measuring})
+
+    @property
+    def kind(self):
+        """What the images show (``kind.noun``: "digit", "garment") and what to measure in them."""
+        from aekit.measures import kind_of
+
+        return kind_of(self.data)
+
+    @property
+    def class_names(self):
+        """Names to caption classes with in figures (None for MNIST: its digits name themselves)."""
+        return None if self.data.name == "mnist" else self.data.class_names
+
+    def plain_model(self):
+        """A fresh plain autoencoder of the run's shape (to time it, for instance)."""
+        from aekit.models import build_autoencoder
+
+        return build_autoencoder(hidden_units=self.hidden_units, latent_dim=self.latent_dim)[2]
 
     def train(self, model, *, epochs: int | None = None):
         """Train another model (for a sweep) with the shared budget on the training images."""
@@ -123,12 +152,13 @@ class Evidence:
 
 
 def reconstructions_shown(name: str, reconstructions: dict, run: Run) -> Shown:
-    """The same held-out digits reconstructed by each model ({row label: images}), as a figure."""
+    """The same held-out images reconstructed by each model ({row label: images}), as a figure."""
     from aekit import plots
 
-    return Shown(f"q1_{name}_reconstructions.png", "The same held-out digits, reconstructed by each "
-                 "model (captions: squared error per pixel).",
-                 plots.plot_reconstructions(run.data.x_test, reconstructions, run.data.y_test, n=10))
+    return Shown(f"q1_{name}_reconstructions.png", f"The same held-out {run.kind.plural}, reconstructed "
+                 f"by each model (captions: squared error per pixel).",
+                 plots.plot_reconstructions(run.data.x_test, reconstructions, run.data.y_test, n=10,
+                                            class_names=run.class_names))
 
 
 def parameters_row(plain, parts) -> list[str]:
@@ -136,9 +166,10 @@ def parameters_row(plain, parts) -> list[str]:
     return ["parameters", f"{plain[2].count_params():,}", f"{parts[2].count_params():,}"]
 
 
-def seconds_per_epoch(make_model: Callable, run: Run, epochs: int = 2) -> float:
+def seconds_per_epoch(make_model: Callable, run: Run, epochs: int = 4) -> float:
     """Seconds per epoch of a freshly made model on the training images with the shared batch
-    size: the median over epochs after the first (which builds the compiled step)."""
+    size: the median over the epochs after the first (which builds the compiled step). Measured
+    while whatever else the machine runs (another notebook of the report) runs too."""
     import time
 
     import numpy as np
@@ -168,15 +199,11 @@ def names() -> list[str]:
     return [DEFAULT] + [name for name in found if name != DEFAULT]
 
 
-def load_all() -> None:
-    """Import every variation, so Keras knows their classes when it loads a saved model."""
-    for name in names():
-        importlib.import_module(f"aekit.variations.{name}")
-
-
 def get(name: str) -> Variation:
     """The variation called ``name`` (see :func:`names`)."""
     known = names()
     if name not in known:
         raise ValueError(f"variation must be one of {', '.join(map(repr, known))}, got {name!r}")
-    return importlib.import_module(f"aekit.variations.{name}").VARIATION
+    variation = importlib.import_module(f"aekit.variations.{name}").VARIATION
+    importlib.import_module("aekit.backend").register_variations()  # the others too, for load_model
+    return variation

@@ -11,7 +11,7 @@ from aekit.variations import Evidence, Paper, Run, Variation, reconstructions_sh
 CHANNELS = (12, 24, 48)  # the course material's shape: 1 → 12 → 24 → 48, 4 × 4 kernels, stride 2
 
 
-def build(*, hidden_units=None, latent_dim=2, seed=None, **measuring_only):
+def build(*, hidden_units=None, latent_dim=2, seed=None):
     """``(encoder, decoder, model)``: 28×28 → 14×14×12 → 7×7×24 → 4×4×48 → ``latent_dim``, and
     back through transposed convolutions to 32×32, cropped to 28×28. Inputs and outputs stay flat
     (784 pixels), as for every aekit model; ``hidden_units`` does not apply."""
@@ -41,7 +41,6 @@ def measure(parts, plain, run: Run) -> Evidence:
     import numpy as np
 
     from aekit.latent import decode, encode
-    from aekit.models import build_autoencoder
     from aekit.variations import seconds_per_epoch
 
     x_test = run.data.x_test
@@ -49,27 +48,27 @@ def measure(parts, plain, run: Run) -> Evidence:
                                                                                    ("convolutional", parts))}
     mse = {name: float(np.mean((images - x_test) ** 2)) for name, images in recon.items()}
     params = {"plain": plain[2].count_params(), "convolutional": parts[2].count_params()}
-    seconds = {"plain": seconds_per_epoch(lambda: build_autoencoder(hidden_units=run.hidden_units,
-                                                                    latent_dim=run.latent_dim)[2], run),
+    seconds = {"plain": seconds_per_epoch(run.plain_model, run),
                "convolutional": seconds_per_epoch(lambda: build(latent_dim=run.latent_dim)[2], run)}
     gain = 1 - mse["convolutional"] / mse["plain"]
     fewer = params["convolutional"] < params["plain"]
     slower = seconds["convolutional"] / seconds["plain"]
     advantage = (
         f"**Advantage — lower held-out error with fewer parameters.** With the same {run.latent_dim}-number "
-        f"code and training budget, the convolutional autoencoder reconstructs held-out digits at "
+        f"code and training budget, the convolutional autoencoder reconstructs held-out {run.kind.plural} at "
         f"{mse['convolutional']:.4f} MSE per pixel against {mse['plain']:.4f} for the fully connected one ("
         + (f"{gain:.0%} lower" if gain > 0 else "not lower on this run") + f"), with "
         f"{params['convolutional']:,} parameters against {params['plain']:,}"
-        + ("" if fewer else " (not fewer with this shape)") + ". A 4×4 filter is shared across the whole "
-        "image, so a stroke is recognised wherever it is drawn, instead of being learned once per "
-        "position.")
+        + ("" if fewer else " (not fewer with this shape)") + "."
+        + (" A 4×4 filter is shared across the whole image, so an edge or a stroke is recognised "
+           "wherever it is, instead of being learned once per position." if gain > 0 and fewer else ""))
     disadvantage = (
         f"**Disadvantage — slower on a CPU.** Each epoch takes {seconds['convolutional']:.2f} s against "
         f"{seconds['plain']:.2f} s for the fully connected autoencoder ({slower:.1f}× on this machine, "
-        f"measured over {run.data.x_train.shape[0]:,} images at batch {run.batch_size}): a convolution "
-        f"does its multiplications at every position of every feature map, and the small matrices of "
-        f"a fully connected layer are what a CPU does fastest.")
+        f"measured over {run.data.x_train.shape[0]:,} images at batch {run.batch_size})"
+        + (": a convolution does its multiplications at every position of every feature map, and the "
+           "small matrices of a fully connected layer are what a CPU does fastest." if slower > 1 else
+           " — not slower on this machine, which may have a GPU."))
     return Evidence(
         title="convolutional autoencoder",
         rows=[["held-out reconstruction MSE per pixel", f"{mse['plain']:.4f}", f"{mse['convolutional']:.4f}"],

@@ -10,7 +10,8 @@ from aekit.models import Autoencoder, dense_parts
 from aekit.variations import Evidence, Paper, Run, Shown, Variation, parameters_row
 
 ops = keras.ops
-TEST_NOISE = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)  # noise levels the held-out images are scored at
+TEST_NOISE = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)  # noise levels the held-out images are scored at,
+                                                  # with the level the model was trained at
 OTHER_LEVELS = (0.2, 0.8)                         # training levels compared with the chosen one
 
 
@@ -44,20 +45,25 @@ class DenoisingAutoencoder(Autoencoder):
         return {"input": f"training input:\nx̃ = clip(x + {self.noise:g}·ε), ε ~ N(0, I)"}
 
 
-def build(*, hidden_units=64, latent_dim=32, seed=None, noise=0.5, **measuring_only):
+def build(*, hidden_units=64, latent_dim=32, seed=None, noise=0.5):
     """``(encoder, decoder, model)``: the plain autoencoder's shape, trained to denoise."""
     encoder, decoder = dense_parts(784, hidden_units, latent_dim)
     return encoder, decoder, DenoisingAutoencoder(encoder, decoder, noise=noise, seed=seed,
                                                   name="denoising_autoencoder")
 
 
-def _errors(parts, images, seed) -> np.ndarray:
-    """Mean squared error to the clean ``images`` when fed each TEST_NOISE level of noise."""
+def levels(noise: float) -> tuple:
+    """The test noise levels: TEST_NOISE and the training level."""
+    return tuple(sorted(set(TEST_NOISE) | {noise}))
+
+
+def _errors(parts, images, seed, test_levels) -> np.ndarray:
+    """Mean squared error to the clean ``images`` when fed each of ``test_levels`` of noise."""
     from aekit.latent import decode, encode
 
     encoder, decoder, _ = parts
     return np.array([float(np.mean((decode(decoder, encode(encoder, corrupt(images, level, seed + k)))
-                                    - images) ** 2)) for k, level in enumerate(TEST_NOISE)])
+                                    - images) ** 2)) for k, level in enumerate(test_levels)])
 
 
 def measure(parts, plain, run: Run) -> Evidence:
@@ -65,60 +71,62 @@ def measure(parts, plain, run: Run) -> Evidence:
     from aekit.latent import decode, encode
 
     noise, x_test = run.settings["noise"], run.data.x_test
-    chosen = _errors(parts, x_test, run.seed)
-    baseline = _errors(plain, x_test, run.seed)
+    tested = levels(noise)
+    chosen = _errors(parts, x_test, run.seed, tested)
+    baseline = _errors(plain, x_test, run.seed, tested)
     others = {}
     for level in (lvl for lvl in OTHER_LEVELS if abs(lvl - noise) > 1e-9):
         model = build(hidden_units=run.hidden_units, latent_dim=run.latent_dim, seed=run.seed, noise=level)
         run.train(model[2])
-        others[level] = _errors(model, x_test, run.seed)
-    at = TEST_NOISE.index(min(TEST_NOISE, key=lambda level: abs(level - noise)))
+        others[level] = _errors(model, x_test, run.seed, tested)
+    at = tested.index(noise)
     gain = 1 - chosen[at] / baseline[at]
-    better = [level for level, a, b in zip(TEST_NOISE, chosen, baseline) if a < b]
+    better = [level for level, a, b in zip(tested, chosen, baseline) if a < b]
     clean_cost = chosen[0] / baseline[0] - 1
 
     table = [["held-out MSE to the clean image, clean input", f"{baseline[0]:.4f}", f"{chosen[0]:.4f}"]]
     table += [[f"… with Gaussian noise σ = {level:g} on the input", f"{b:.4f}", f"{a:.4f}"]
-              for level, a, b in zip(TEST_NOISE[1:], chosen[1:], baseline[1:])]
+              for level, a, b in zip(tested[1:], chosen[1:], baseline[1:])]
     table.append(parameters_row(plain, parts))
 
     advantage = (
-        f"**Advantage — clean reconstructions from corrupted inputs.** Fed held-out digits with "
-        f"Gaussian noise of σ = {TEST_NOISE[at]:g} (the level it was trained with), the denoising "
+        f"**Advantage — clean reconstructions from corrupted inputs.** Fed held-out {run.kind.plural} with "
+        f"Gaussian noise of σ = {tested[at]:g} (the level it was trained with), the denoising "
         f"autoencoder's reconstructions are at MSE {chosen[at]:.4f} from the clean images against "
         f"{baseline[at]:.4f} for the plain autoencoder given the same noisy images ("
         + (f"{gain:.0%} lower" if gain > 0 else "not lower on this run") + "). "
         + (f"It is the better of the two at every noise level from σ = {min(better):g} to "
-           f"{max(better):g} that was measured." if better and better == [l for l in TEST_NOISE if l >= min(better)]
+           f"{max(better):g} that was measured." if better and better == [l for l in tested if l >= min(better)]
            else f"It is the better of the two at σ = {', '.join(f'{l:g}' for l in better)}." if better
            else "It is not the better of the two at any noise level measured."))
     best = {level: min([(noise, chosen[k])] + [(lvl, errs[k]) for lvl, errs in others.items()],
-                       key=lambda pair: pair[1])[0] for k, level in enumerate(TEST_NOISE)}
+                       key=lambda pair: pair[1])[0] for k, level in enumerate(tested)}
     disadvantage = (
         f"**Disadvantage — noise costs on clean inputs, and the noise level is a choice.** On clean "
-        f"held-out digits its error is {chosen[0]:.4f} against {baseline[0]:.4f} for the plain "
-        f"autoencoder ({clean_cost:+.0%}: {'worse' if clean_cost > 0 else 'not worse on this run'}): "
-        f"it learned to smooth away detail that looks like noise. And what it learns depends on the "
+        f"held-out {run.kind.plural} its error is {chosen[0]:.4f} against {baseline[0]:.4f} for the plain "
+        f"autoencoder ({clean_cost:+.0%}: {'worse' if clean_cost > 0 else 'not worse on this run'})"
+        + (": it learned to smooth away detail that looks like noise." if clean_cost > 0 else ".")
+        + f" And what it learns depends on the "
         f"training noise: denoisers trained the same way at σ = "
         f"{', '.join(f'{l:g}' for l in others)} reach MSE "
-        f"{', '.join(f'{errs[at]:.4f}' for errs in others.values())} at test noise σ = {TEST_NOISE[at]:g}, "
+        f"{', '.join(f'{errs[at]:.4f}' for errs in others.values())} at test noise σ = {tested[at]:g}, "
         f"and the best training level for each test level is: "
-        + ", ".join(f"{best[level]:g} for {level:g}" for level in TEST_NOISE) + ".")
+        + ", ".join(f"{best[level]:g} for {level:g}" for level in tested) + ".")
 
     labels = run.data.y_test
     noisy = corrupt(x_test[:10], noise, run.seed + at)
     rows = {"clean": x_test[:10], f"noisy, σ = {noise:g}": noisy,
             "plain autoencoder": decode(plain[1], encode(plain[0], noisy)),
             "denoising": decode(parts[1], encode(parts[0], noisy))}
-    curves = {"plain autoencoder": (TEST_NOISE, baseline), f"denoising, trained at σ = {noise:g}": (TEST_NOISE, chosen)}
-    curves.update({f"denoising, trained at σ = {level:g}": (TEST_NOISE, errs) for level, errs in others.items()})
+    curves = {"plain autoencoder": (tested, baseline), f"denoising, trained at σ = {noise:g}": (tested, chosen)}
+    curves.update({f"denoising, trained at σ = {level:g}": (tested, errs) for level, errs in others.items()})
     return Evidence(
         title="denoising autoencoder", rows=table, advantage=advantage, disadvantage=disadvantage,
         advantage_figures=[
-            Shown("q1_denoising_noisy_inputs.png", f"Held-out digits with noise of σ = {noise:g}, and what "
-                  "each model makes of them (captions: the image's digit).",
-                  plots.plot_image_rows(rows, captions={"clean": [f"digit {d}" for d in labels[:10]]},
-                                        title="Reconstructing noisy digits"))],
+            Shown("q1_denoising_noisy_inputs.png", f"Held-out {run.kind.plural} with noise of σ = {noise:g}, "
+                  "and what each model makes of them (captions: the image's class).",
+                  plots.plot_image_rows(rows, captions={"clean": [run.data.class_names[d] for d in labels[:10]]},
+                                        title=f"Reconstructing noisy {run.kind.plural}"))],
         disadvantage_figures=[
             Shown("q1_denoising_noise_levels.png", "Error to the clean image at each test noise level, for "
                   "the plain autoencoder and for denoisers trained at several noise levels (the thick line "
@@ -127,7 +135,7 @@ def measure(parts, plain, run: Run) -> Evidence:
                                     ylabel="MSE to the clean image", marked=f"denoising, trained at σ = {noise:g}",
                                     title="Held-out error against input noise"))],
         headline={"held-out MSE per pixel, plain / variation": f"{baseline[0]:.4f} / {chosen[0]:.4f}",
-                  f"advantage: MSE to the clean image from noisy input (σ = {TEST_NOISE[at]:g}), plain / variation":
+                  f"advantage: MSE to the clean image from noisy input (σ = {tested[at]:g}), plain / variation":
                       f"{baseline[at]:.4f} / {chosen[at]:.4f}"})
 
 
@@ -139,7 +147,7 @@ $$\tilde{x} = \operatorname{clip}\big(x + \sigma\,\varepsilon,\; 0,\; 1\big), \q
 \qquad \mathcal{L}(x) = \big\lVert g\big(f(\tilde{x})\big) - x \big\rVert^2 .$$
 
 Only what survives the noise (the strokes, not the speckle) is worth encoding, so the code keeps
-the structure of digits and the decoder learns to put clean strokes back. The architecture is the
+the structure of the images and the decoder learns to put clean strokes and edges back. The architecture is the
 plain autoencoder's; only the training changes (fresh noise for every batch, with `noise` = σ).
 Vincent et al. corrupted images mostly by setting a random share of pixels to zero ("masking
 noise"); additive Gaussian noise, used here, is the other corruption they discuss and the one

@@ -13,7 +13,7 @@ from aekit.variations import (Evidence, Paper, Run, Shown, Variation, parameters
 ops = keras.ops
 ACTIVE = 0.1                      # a unit is active when above 10% of the image's largest code value
 OTHER_WEIGHTS = (0.001, 0.1)      # sparsity weights trained too, for the trade-off curve
-WHOLE = 0.9                       # a unit's image reads as a whole digit at this classifier confidence
+WHOLE = 0.9                       # a unit's image reads as a whole image of a class at this confidence
 
 
 @keras.saving.register_keras_serializable(package="aekit")
@@ -25,7 +25,7 @@ class SparseAutoencoder(Autoencoder):
 
     def __init__(self, encoder, decoder, sparsity: float = 0.01, **kwargs):
         super().__init__(encoder, decoder, **kwargs)
-        self.sparsity = check_float("sparsity", sparsity, 0.0, 10.0)
+        self.sparsity = check_float("sparsity", sparsity, 0.0, 10.0, low_open=True)
 
     def losses_for(self, images, training=False):
         codes = self.code(images, training=training)
@@ -40,7 +40,7 @@ class SparseAutoencoder(Autoencoder):
         return {"latent": f"ReLU code; the loss adds\n{self.sparsity:g} · mean |z|"}
 
 
-def build(*, hidden_units=64, latent_dim=32, seed=None, sparsity=0.01, **measuring_only):
+def build(*, hidden_units=64, latent_dim=32, seed=None, sparsity=0.01):
     """``(encoder, decoder, model)``: the plain shape with a ReLU code, penalised for activity."""
     encoder, decoder = dense_parts(784, hidden_units, latent_dim, latent_activation="relu")
     return encoder, decoder, SparseAutoencoder(encoder, decoder, sparsity=sparsity, name="sparse_autoencoder")
@@ -100,20 +100,20 @@ def measure(parts, plain, run: Run) -> Evidence:
         f"{ACTIVE:.0%} of that image's largest code value) against {plain_s['active'] * units:.1f} for "
         f"the plain autoencoder with the same {units}-number code"
         + ("" if fewer else " — on this run the sparse code is not sparser") + f"; {sparse_s['live']} "
-        f"of its units are used at all (by at least 1% of the images; plain: {plain_s['live']}). What a "
-        f"unit in use draws on its own reads as a whole digit to the classifier (at least {WHOLE:.0%} "
-        f"confident) for {sparse_s['wholes']:.0%} of its units against {plain_s['wholes']:.0%} of the "
-        f"plain autoencoder's: "
-        + ("its units draw parts of digits, strokes that several digits share."
-           if sparse_s["wholes"] < 0.5 else
-           "on this run its units draw whole digits, prototypes of a class, rather than parts — each "
-           "image is described by a few prototypes; a wider code or a stronger penalty (the trade-off "
-           "below) is where parts begin."))
+        f"of its units are used at all (by at least 1% of the images; plain: {plain_s['live']})."
+        + (f" What a unit in use draws on its own reads as a whole {run.kind.noun} to the classifier (at "
+           f"least {WHOLE:.0%} confident) for {sparse_s['wholes']:.0%} of its units against "
+           f"{plain_s['wholes']:.0%} of the plain autoencoder's: "
+           + (f"its units draw parts of {run.kind.plural} rather than whole ones."
+              if sparse_s["wholes"] < 0.5 else
+              f"on this run its units draw whole {run.kind.plural}, prototypes of a class, rather than "
+              f"parts — each image is described by a few prototypes; a wider code or a stronger "
+              f"penalty (the trade-off below) is where parts begin.") if sparse_s["live"] else ""))
     disadvantage = (
         f"**Disadvantage — higher reconstruction error at the same size and budget.** Its held-out "
         f"error is {sparse_s['mse']:.4f} MSE per pixel against {plain_s['mse']:.4f} for the plain "
         f"autoencoder ({cost:+.0%}: {'worse' if cost > 0 else 'not worse on this run'}). The weight of the "
-        f"penalty sets the trade: " + "; ".join(
+        f"penalty sets the trade-off: " + "; ".join(
             f"λ = {w:g} gives {sweep[w][0] * units:.1f} active units and error {sweep[w][1]:.4f}"
             for w in order) + ".")
     return Evidence(
@@ -122,7 +122,7 @@ def measure(parts, plain, run: Run) -> Evidence:
               [f"active code units per image (of {units})", f"{plain_s['active'] * units:.1f}",
                f"{sparse_s['active'] * units:.1f}"],
               ["code units used by ≥ 1% of images", f"{plain_s['live']}", f"{sparse_s['live']}"],
-              ["units in use whose image alone reads as a whole digit", f"{plain_s['wholes']:.0%}",
+              [f"units in use whose image alone reads as a whole {run.kind.noun}", f"{plain_s['wholes']:.0%}",
                f"{sparse_s['wholes']:.0%}"],
               parameters_row(plain, parts)],
         advantage=advantage, disadvantage=disadvantage,
@@ -174,11 +174,10 @@ VARIATION = Variation(
     paper=Paper("A. Ng", "Sparse autoencoder", "CS294A Lecture notes, Stanford University, 2011",
                 "https://web.stanford.edu/class/cs294a/sparseAutoencoder.pdf"),
     idea=IDEA, defaults={"latent_dim": 32}, settings=("sparsity",), build=build,
-    measure=measure,
-    check=lambda values: values["latent_dim"] >= 8 or _fail(
-        f"latent_dim must be at least 8 for the sparse variation (a sparse code needs room to leave "
-        f"units unused), got {values['latent_dim']}"))
+    measure=measure, check=lambda values: _check(values))
 
 
-def _fail(message):
-    raise ValueError(message)
+def _check(values):
+    if values["latent_dim"] < 8:
+        raise ValueError(f"latent_dim must be at least 8 for the sparse variation (a sparse code needs "
+                         f"room to leave units unused), got {values['latent_dim']}")
