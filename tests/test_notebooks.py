@@ -6,7 +6,7 @@ import re
 import papermill
 import pytest
 
-from conftest import ROOT, readme_commands
+from conftest import FASHION, ROOT, readme_commands, write_images
 
 NOTEBOOKS = ROOT / "notebooks"
 
@@ -27,7 +27,7 @@ def outputs_text(notebook):
             chunks.append("".join(output.get("text", "")))
             for key in ("text/plain", "text/markdown"):
                 chunks.append("".join(output.get("data", {}).get(key, "")))
-    return "\n".join(chunks)
+    return re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(chunks))  # without the summaries' colours
 
 
 Q2_FIGURES = {"q2_architecture.png", "q2_history.png", "q2_reconstructions.png",
@@ -58,6 +58,37 @@ def test_q2_with_a_three_dimensional_code_and_a_list_given_as_text(tmp_path):
     assert {p.name for p in figures.iterdir()} == Q2_FIGURES
 
 
+def test_q2_on_a_folder_of_colour_images_reproduces_the_12288_512_24_tanh_version(tmp_path):
+    """The other version of the assignment: 64×64×3 images, 512 hidden units, a 24-number code,
+    a tanh output on inputs scaled to [−1, 1], z[0] × 5 and ÷ 5."""
+    command = next(block for block in re.findall(r"```text\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+                   if "/path/to/faces" in block)  # the README's command, with its parameters
+    parameters = dict(re.findall(r"-p (\w+) (\S+)", command.replace("\\\n", " ")))
+    assert parameters.pop("data_source") == "/path/to/faces" and parameters.pop("figures_dir")
+    folder = write_images(tmp_path / "faces", [(90 + i % 7, 70 + i % 5) for i in range(60)])
+    from papermill.cli import _resolve_type  # what `papermill -p` does with each value
+
+    parameters = {name: _resolve_type(value.strip('"')) for name, value in parameters.items()}
+    notebook, figures = run("q2_autoencoder.ipynb", tmp_path, **parameters, data_source=str(folder),
+                            epochs=3, batch_size=8)
+    text = outputs_text(notebook)
+    assert "(None, 12288)" in text and "(None, 24)" in text and "Rescaling" in text
+    assert {p.name for p in figures.iterdir()} == Q2_FIGURES
+    edits = text.split("**z[0] × 5** moves z[0]")[1]
+    for measure in ("brightness", "contrast", "red − blue", "background − centre", "sharpness"):
+        assert measure in edits, measure
+    assert "digit" not in text.split("## What changed")[-1] and "stroke" not in edits
+
+
+@pytest.mark.skipif(not FASHION.is_dir(), reason=f"Fashion-MNIST not found at {FASHION}")
+def test_q2_on_fashion_mnist_speaks_of_garments(tmp_path):
+    notebook, _ = run("q2_autoencoder.ipynb", tmp_path, dataset="fashion_mnist",
+                      data_source=str(FASHION), epochs=1)
+    text = outputs_text(notebook)
+    assert "train=60000, test=10000" in text and "reconstructions read as another class" in text
+    assert "coverage" in text and "thickness" not in text and "digit" not in text.split("## Adjusting")[-1]
+
+
 @pytest.mark.parametrize("parameters, message", [
     ({"adjust_dims": [0, 2]}, r"adjust_dims must be an integer in [0, 1], got 2"),
     ({"adjust_dims": "0 and 2"}, "adjust_dims must be a non-empty list such as [0, 1], got '0 and 2'"),
@@ -73,7 +104,7 @@ def test_q2_bad_parameter_fails_fast_with_the_notebooks_message(tmp_path, parame
 
 Q1_FIGURES = {f"q1_vae_{name}.png" for name in ("architecture", "plain_architecture", "history",
                                                  "latent_spaces", "prior_samples", "manifolds",
-                                                 "interpolations", "reconstructions")}
+                                                 "interpolations", "reconstructions", "rate_distortion")}
 
 
 def test_q1_with_a_four_dimensional_code_states_measured_advantage_and_disadvantage(tmp_path):

@@ -106,7 +106,7 @@ def test_the_index_says_what_ran_on_which_data_with_what_results(report):
     assert "<code>latent_dim</code>" in (report / "index.html").read_text()
     assert {"q1_vae.html", "q2_autoencoder.html"} <= set(index.links)
     figures = [link for link in index.links if link.endswith(".png")]
-    assert len(figures) == 14 and all((report / link).is_file() for link in figures)
+    assert len(figures) == 15 and all((report / link).is_file() for link in figures)
 
 
 def test_offline_markdown_keeps_code_and_links_external_images():

@@ -43,8 +43,9 @@ def test_the_readmes_quick_report_writes_its_own_folder_and_relative_figures_dir
     assert code == 0 and after == before  # figures/ untouched
     folder = quick.split("--output ")[1].split()[0]  # as the README writes it: build/quick
     output = checkout / folder
-    for name, count in (("q1_vae", 8), ("q2_autoencoder", 6)):
-        assert len(list((output / "figures" / name).glob("*.png"))) == count
+    for name, prefix in (("q1_vae", "q1_vae_"), ("q2_autoencoder", "q2_")):
+        written = {p.name for p in (output / "figures" / name).glob("*.png")}
+        assert written == {p.name for p in (checkout / "figures").glob(f"{prefix}*.png")}  # as committed
         page = (output / f"{name}.html").read_text()
         assert "data:image/png;base64" in page  # figures embedded: the page stands alone
         assert f'href="{name}.html"' in (output / "index.html").read_text()
@@ -224,10 +225,14 @@ def test_output_must_be_a_writable_folder_and_one_run_at_a_time(project, capsys)
     finally:
         os.chmod(locked, 0o700)
     output.mkdir()
-    with open(output / ".aekit-report.lock", "w") as held:
+    held = os.open(output, os.O_RDONLY)
+    try:
         fcntl.flock(held, fcntl.LOCK_EX)  # as a run in progress holds it
         assert report.main(["report", "--notebooks", str(notebooks), "--output", str(output)]) == 2
+    finally:
+        os.close(held)
     assert f"another aekit report is writing to {output}" in capsys.readouterr().err
+    assert list(output.iterdir()) == []  # no lock file, nothing written
 
 
 def test_colab_badges_and_setup_cells_follow_the_repository_url(tmp_path, capsys):

@@ -93,8 +93,8 @@ def generative_scores(parts, plain, run: Run, *, n_samples: int, pairs: int = 10
     """Each model as a generator and as a reconstructor, on held-out images.
 
     For the plain autoencoder and the VAE: reconstruction error and sharpness; where the codes
-    lie; how close decoded z ~ N(0, I) come to real test digits (Fréchet distance in the
-    classifier's features, digits shown); the same with z from a Gaussian fitted to the training
+    lie; how close decoded z ~ N(0, I) come to real test images (Fréchet distance in the
+    classifier's features, classes shown); the same with z from a Gaussian fitted to the training
     codes (the best a plain autoencoder can do), and between the codes of two test images.
     """
     from aekit.latent import decode, encode, interpolate_codes, sample_codes
@@ -105,7 +105,8 @@ def generative_scores(parts, plain, run: Run, *, n_samples: int, pairs: int = 10
     ends = np.random.default_rng(run.seed).choice(len(x_test), size=(min(pairs, len(x_test) // 2), 2),
                                                   replace=False)
     real = classifier_features(classifier, x_test)
-    scores = {"original": {"sharpness": float(measure_images(x_test).sharpness.mean())}}
+    scores = {"original": {"sharpness": float(measure_images(x_test).sharpness.mean())},
+              "classes": len(run.data.class_names)}
     for name, (encoder, decoder, _) in (("autoencoder", plain), ("VAE", parts)):
         test_codes, train_codes = encode(encoder, x_test), encode(encoder, x_train)
         latent_dim = test_codes.shape[1]
@@ -115,7 +116,7 @@ def generative_scores(parts, plain, run: Run, *, n_samples: int, pairs: int = 10
         fitted = decode(decoder, sample_codes(n_samples, latent_dim, seed=run.seed, codes=train_codes))
         paths = interpolate_codes(test_codes[ends[:, 0]], test_codes[ends[:, 1]])
         decoded_paths = decode(decoder, paths.reshape(-1, latent_dim)).reshape(len(ends), -1, 784)
-        shares = np.bincount(verdicts[0], minlength=10) / n_samples
+        shares = np.bincount(verdicts[0], minlength=len(run.data.class_names)) / n_samples
         scores[name] = {
             "mse": float(np.mean((reconstructions - x_test) ** 2)),
             "sharpness": float(measure_images(reconstructions).sharpness.mean()),
@@ -128,46 +129,84 @@ def generative_scores(parts, plain, run: Run, *, n_samples: int, pairs: int = 10
                 classifier_features(classifier, decoded_paths[:, 1:-1].reshape(-1, 784)), real),
             "n_samples": n_samples, "test_codes": test_codes, "reconstructions": reconstructions,
             "samples": samples, "verdicts": verdicts, "interpolation": decoded_paths[0]}
-    losses = parts[2].evaluate(x_test, batch_size=256, verbose=0, return_dict=True)
-    scores["elbo"] = {"n": len(x_test), "reconstruction": losses["reconstruction_loss"],
-                      "kl": losses["kl_loss"], "negative_elbo": losses["reconstruction_loss"] + losses["kl_loss"],
-                      "latent_dim": latent_dim}
+    scores["elbo"] = elbo_scores(parts[2], x_test, seed=run.seed)
     return scores
+
+
+IW_SAMPLES = (1, 10, 100, 1000)  # samples k of the importance-weighted bounds a Q1 run reports
+IW_IMAGES = 500                   # held-out images they are computed on (a few seconds on a CPU)
+
+
+def elbo_scores(vae, images, *, seed: int) -> dict:
+    """The held-out ELBO (β = 1, whatever β the VAE trained with) with its two terms, the
+    importance-weighted bounds on log p(x) for each k in IW_SAMPLES on the first IW_IMAGES
+    images, and the KL and activity of each latent element."""
+    from aekit import likelihood
+
+    losses = vae.evaluate(images, batch_size=256, verbose=0, return_dict=True)
+    shown = images[:IW_IMAGES]
+    bounds = {k: float(np.mean(likelihood.log_likelihood(vae, shown, k=k, seed=seed))) for k in IW_SAMPLES}
+    return {"n": len(images), "reconstruction": losses["reconstruction_loss"], "kl": losses["kl_loss"],
+            "negative_elbo": losses["reconstruction_loss"] + losses["kl_loss"],
+            "latent_dim": vae.encoder.outputs[0].shape[-1], "n_bounds": len(shown), "bounds": bounds,
+            "kl_per_element": likelihood.kl_per_element(vae, images),
+            "active": likelihood.active_units(vae, images)}
+
+
+def beta_sweep(run: Run, betas, measure=None) -> dict:
+    """Train one VAE of the run's shape per β, each for half the run's epochs; return per β its
+    rate (KL to the prior) and distortion (reconstruction), in nats per held-out image, and
+    ``measure(encoder)`` if given."""
+    sweep = {}
+    for beta in betas:
+        encoder, _, vae = build_vae(hidden_units=run.hidden_units, latent_dim=run.latent_dim, beta=beta,
+                                    seed=run.seed)
+        run.train(vae, epochs=max(1, run.epochs // 2))
+        losses = vae.evaluate(run.data.x_test, batch_size=1000, verbose=0, return_dict=True)
+        sweep[beta] = {"rate": losses["kl_loss"], "distortion": losses["reconstruction_loss"],
+                       "measured": measure(encoder) if measure else None}
+    return sweep
 
 
 TABLE = [("held-out reconstruction MSE per pixel (lower is better)", "mse", "{:.4f}"),
          ("sharpness: pixels < 0.1 or > 0.9", "sharpness", "{:.1%}"),
          ("codes: mean |μ| per element (prior: 0)", "code_mean", "{:.2f}"),
          ("codes: spread per element (prior: 1)", "code_std", "{:.2f}"),
-         ("z ~ N(0, I): Fréchet distance to test digits", "prior_fd", "{:.1f}"),
-         ("z ~ N(0, I): digits seen in ≥ 5% of samples", "prior_digits", "{}"),
+         ("z ~ N(0, I): Fréchet distance to test images", "prior_fd", "{:.1f}"),
+         ("z ~ N(0, I): classes seen in ≥ 5% of samples", "prior_digits", "{}"),
          ("z ~ Gaussian fitted to the training codes: Fréchet distance", "fitted_fd", "{:.1f}"),
          ("z between two test codes: Fréchet distance", "between_fd", "{:.1f}")]
 
 
-def advantage_text(scores, title: str = "VAE") -> str:
+def advantage_text(scores, title: str = "VAE", noun: str = "digit") -> str:
     ae, vae = scores["autoencoder"], scores["VAE"]
     ahead = vae["prior_fd"] < ae["prior_fd"]
+    text = (f"**Advantage — a latent space you can sample from.** Decoding {ae['n_samples']:,} codes "
+            f"z ~ N(0, I) gives the {title} images at Fréchet distance {vae['prior_fd']:.1f} from real test "
+            f"{noun}s (in the classifier's feature space; lower means more realistic and more varied) "
+            f"against {ae['prior_fd']:.1f} for the plain autoencoder"
+            + ("." if ahead else f" — on this run the {title} is not ahead."))
+    near_prior = vae["code_mean"] < 0.25 and abs(vae["code_std"] - 1) < 0.35
+    text += (f" Its codes have mean |μ| {vae['code_mean']:.2f} and spread {vae['code_std']:.2f} per "
+             f"element ({'close to' if near_prior else 'not close to'} the prior's 0 and 1), the "
+             f"autoencoder's {ae['code_mean']:.2f} and {ae['code_std']:.2f}; N(0, I) samples show "
+             f"{vae['prior_digits']} of the {scores['classes']} classes at least 5% of the time "
+             f"(autoencoder: {ae['prior_digits']}).")
     gap = ae["prior_fd"] - vae["prior_fd"]
     closed = (ae["prior_fd"] - ae["fitted_fd"]) / gap if gap > 0 else 0.0
+    text += (f" The autoencoder can only be sampled after fitting a distribution to its codes: a "
+             f"Gaussian fitted to them brings its distance to {ae['fitted_fd']:.1f}")
+    if ahead and 0 < closed < 1:
+        text += (f", closing {closed:.0%} of the gap; the rest is what training the codes towards "
+                 f"the prior buys.")
+    elif ahead and closed >= 1:
+        text += f", level with or better than the {title}: the fitted Gaussian does the prior's work."
+    else:
+        text += "."
     between = ("better" if vae["between_fd"] < 0.9 * ae["between_fd"] else
                "worse" if vae["between_fd"] > 1.1 * ae["between_fd"] else "about as good")
-    return (
-        f"**Advantage — a latent space you can sample from.** Decoding {ae['n_samples']:,} codes "
-        f"z ~ N(0, I) gives the {title} images at Fréchet distance {vae['prior_fd']:.1f} from real test "
-        f"digits (in the classifier's feature space; lower means more realistic and more varied) "
-        f"against {ae['prior_fd']:.1f} for the plain autoencoder"
-        f"{'' if ahead else f' — on this run the {title} is not ahead'}. The reason is where the codes "
-        f"lie: the {title}'s have mean |μ| {vae['code_mean']:.2f} and spread {vae['code_std']:.2f} per "
-        f"element, close to the prior's 0 and 1, while the autoencoder's sit at {ae['code_mean']:.2f} "
-        f"and {ae['code_std']:.2f}, so its N(0, I) samples show {ae['prior_digits']} of the 10 digits "
-        f"at least 5% of the time ({title}: {vae['prior_digits']}). The autoencoder can only be sampled "
-        f"after fitting a distribution to its codes: a Gaussian fitted to them brings its distance to "
-        f"{ae['fitted_fd']:.1f}"
-        + (f", closing {min(closed, 1):.0%} of the gap — the {title}'s gain is that training puts the "
-           f"codes where the prior is, not a better decoder." if gap > 0 else ".")
-        + f" Between the codes of two test images the {title} is {between} (Fréchet distance "
-        f"{vae['between_fd']:.1f} against {ae['between_fd']:.1f}).")
+    return (text + f" Between the codes of two test images the {title} is {between} (Fréchet distance "
+                   f"{vae['between_fd']:.1f} against {ae['between_fd']:.1f}).")
 
 
 def disadvantage_text(scores, title: str = "VAE") -> str:
@@ -179,25 +218,82 @@ def disadvantage_text(scores, title: str = "VAE") -> str:
             f"{'worse' if worse else 'not worse on this run'}), and {vae['sharpness']:.1%} of its "
             f"pixels are confidently black or white against {ae['sharpness']:.1%} for the autoencoder "
             f"and {scores['original']['sharpness']:.1%} for the originals "
-            f"({'blurrier' if blurrier else 'not blurrier on this run'}). The KL term pulls every "
-            f"code towards the prior and the sampling noise blurs where a code points, so similar "
-            f"digits share codes and the decoder draws their average.")
+            f"({'blurrier' if blurrier else 'not blurrier on this run'})."
+            + (" The KL term pulls every code towards the prior and the sampling noise blurs where a "
+               "code points, so similar images share codes and the decoder draws their average."
+               if worse or blurrier else ""))
 
 
-def elbo_text(scores) -> str:
-    e = scores["elbo"]
-    return (f"**Held-out ELBO.** On {e['n']:,} test images the negative ELBO is "
-            f"{e['negative_elbo']:.1f} nats per image = reconstruction {e['reconstruction']:.1f} + "
-            f"KL {e['kl']:.1f}, so log p(x) ≥ −{e['negative_elbo']:.1f} nats under the Bernoulli pixel "
-            f"model. The reconstruction term is the cost of describing the pixels given a code; the KL "
-            f"term is how many nats of information the code carries about the image beyond the prior: "
-            f"{e['kl']:.1f} nats, or {e['kl'] / math.log(2):.1f} bits, for a {e['latent_dim']}-number "
-            f"code, a coarse description of the image rather than its pixels.")
+def elbo_text(e) -> str:
+    """The held-out ELBO, the importance-weighted bounds and what the gap between them means, and
+    the information in each latent element; ``e`` is :func:`elbo_scores`'s result."""
+    bounds, ks = e["bounds"], sorted(e["bounds"])
+    gap = bounds[ks[-1]] - bounds[ks[0]]
+    rising = all(bounds[a] <= bounds[b] + 0.05 for a, b in zip(ks, ks[1:]))
+    kl, active = e["kl_per_element"], e["active"]
+    collapsed = [j for j, a in enumerate(active) if not a]
+    return (
+        f"**Held-out ELBO.** On {e['n']:,} test images the negative ELBO is {e['negative_elbo']:.1f} nats "
+        f"per image = reconstruction {e['reconstruction']:.1f} + KL {e['kl']:.1f}, so "
+        f"log p(x) ≥ −{e['negative_elbo']:.1f} nats under the Bernoulli pixel model. The reconstruction "
+        f"term is the cost of describing the pixels given a code; the KL term is how many nats of "
+        f"information the code carries about the image beyond the prior: {e['kl']:.1f} nats, or "
+        f"{e['kl'] / math.log(2):.1f} bits, for a {e['latent_dim']}-number code, a coarse description of "
+        f"the image rather than its pixels.\n\n"
+        f"**How tight is the bound?** Drawing k codes from q(z | x) and averaging p(x, z) / q(z | x) "
+        f"gives a tighter bound on log p(x) (Burda et al., 2015; k = 1 is the ELBO). On the first "
+        f"{e['n_bounds']:,} test images: " + ", ".join(f"k = {k:,}: {_signed(bounds[k])}" for k in ks)
+        + " nats per image. " + (
+            f"The bound rises by {gap:.1f} nats from k = 1 to k = {ks[-1]:,}, so log p(x) ≥ "
+            f"{_signed(bounds[ks[-1]])}, and the encoder's q(z | x) is at least {gap:.1f} nats (in KL) away from "
+            f"the true posterior p(z | x): log p(x) − ELBO = KL(q(z | x) ‖ p(z | x)). Published "
+            f"log-likelihoods are such k-sample estimates (k = 5,000 in Burda et al.), on binarised "
+            f"images and 60,000 training images, so compare them with the k = {ks[-1]:,} figure, not the ELBO."
+            if rising and gap > 0.05 else
+            "On this run the bound does not tighten with k as it should on average; more images or "
+            "samples would tell whether it is noise.")
+        + "\n\n**Where the information sits.** KL per latent element (nats): "
+        + ", ".join(f"z[{j}] {v:.2f}" for j, v in enumerate(kl))
+        + f"; {int(active.sum())} of {len(active)} elements are active (Burda et al.'s measure: their "
+          f"posterior mean varies across images with variance above 0.01)"
+        + (f"; {', '.join(f'z[{j}]' for j in collapsed)} collapsed to the prior and carr"
+           f"{'ies' if len(collapsed) == 1 else 'y'} nothing about the image." if collapsed else "."))
+
+
+def _signed(value: float) -> str:
+    """A number with a true minus sign (−157.1), as in the equations around it."""
+    return f"{value:.1f}".replace("-", "−")
+
+
+def rate_distortion_shown(name: str, title: str, sweep: dict):
+    """The β sweep as a figure: nats the code carries (rate) against reconstruction nats."""
+    from aekit import plots
+
+    order = sorted(sweep)
+    return Shown(f"q1_{name}_rate_distortion.png", "The β sweep: nats the code carries (rate) against "
+                 "nats of reconstruction error (distortion), one point per β, each trained for half the budget.",
+                 plots.plot_curves({title: ([sweep[b]["rate"] for b in order],
+                                            [sweep[b]["distortion"] for b in order])},
+                                   labels={title: [f"β = {b:g}" for b in order]},
+                                   xlabel="rate: KL to the prior (nats per image)",
+                                   ylabel="distortion: reconstruction (nats per image)",
+                                   title="Rate against distortion across β"))
+
+
+def sweep_text(sweep: dict) -> str:
+    order = sorted(sweep)
+    falls = all(sweep[a]["distortion"] <= sweep[b]["distortion"] and sweep[a]["rate"] >= sweep[b]["rate"]
+                for a, b in zip(order, order[1:]))
+    return (("A larger β buys a cheaper code (rate: the KL in nats) with worse reconstructions "
+             "(distortion: the reconstruction term in nats): " if falls else
+             "Rate (the KL in nats) and distortion (the reconstruction term in nats) across β: ")
+            + "; ".join(f"β = {b:g}: rate {sweep[b]['rate']:.1f}, distortion {sweep[b]['distortion']:.1f}"
+                        for b in order) + ".")
 
 
 def figures(scores, parts, plain, run: Run, name: str, title: str) -> tuple[list, list]:
     """The advantage's figures (latent spaces, samples, decoder grids, paths) and the
-    disadvantage's (the same held-out digits reconstructed by both models)."""
+    disadvantage's (the same held-out images reconstructed by both models)."""
     from aekit import plots
 
     labels = run.data.y_test
@@ -206,11 +302,12 @@ def figures(scores, parts, plain, run: Run, name: str, title: str) -> tuple[list
     advantage = [
         Shown(f"q1_{name}_latent_spaces.png", f"Left, the autoencoder's codes of the test images; right, "
               f"the {title}'s, packed around 0 with spread about 1 if training followed the prior.",
-              plots.plot_latent_space(codes, labels)),
+              plots.plot_latent_space(codes, labels, class_names=run.class_names)),
         Shown(f"q1_{name}_prior_samples.png", "Decoding z ~ N(0, I), the prior, with both models "
-              "(captions: the classifier's digit and confidence).",
+              "(captions: the class the classifier reads, and its confidence).",
               plots.plot_samples({"autoencoder": ae["samples"], title: vae["samples"]},
                                  {"autoencoder": ae["verdicts"], title: vae["verdicts"]},
+                                 class_names=run.class_names,
                                  title="Decoded samples z ~ N(0, I)")),
         Shown(f"q1_{name}_manifolds.png", "Each decoder over a grid. Both axes step through the same "
               "quantile levels: of the autoencoder's own test codes (it has no prior) and of the prior "
@@ -226,20 +323,27 @@ def figures(scores, parts, plain, run: Run, name: str, title: str) -> tuple[list
     return advantage, disadvantage
 
 
+SWEEP = (0.25, 1.0, 4.0)  # β values of the VAE's rate-distortion sweep
+
+
 def measure(parts, plain, run: Run) -> Evidence:
     scores = generative_scores(parts, plain, run, n_samples=run.settings["prior_samples"])
     advantage, disadvantage = figures(scores, parts, plain, run, "vae", "VAE")
+    sweep = beta_sweep(run, SWEEP)
     ae, vae = scores["autoencoder"], scores["VAE"]
+    k = max(scores["elbo"]["bounds"])
     return Evidence(
         title="VAE",
         rows=[[label, fmt.format(ae[key]), fmt.format(vae[key])] for label, key, fmt in TABLE],
-        advantage=advantage_text(scores), disadvantage=disadvantage_text(scores),
-        advantage_figures=advantage, disadvantage_figures=disadvantage,
+        advantage=advantage_text(scores, noun=run.kind.noun),
+        disadvantage=disadvantage_text(scores) + " " + sweep_text(sweep),
+        advantage_figures=advantage, disadvantage_figures=disadvantage + [rate_distortion_shown("vae", "VAE", sweep)],
         headline={"held-out MSE per pixel, plain / variation": f"{ae['mse']:.4f} / {vae['mse']:.4f}",
-                  "advantage: Fréchet distance of N(0, I) samples to test digits, plain / variation":
+                  "advantage: Fréchet distance of N(0, I) samples to test images, plain / variation":
                       f"{ae['prior_fd']:.1f} / {vae['prior_fd']:.1f}",
-                  "held-out negative ELBO (nats)": f"{scores['elbo']['negative_elbo']:.1f}"},
-        extra=elbo_text(scores))
+                  "held-out negative ELBO (nats)": f"{scores['elbo']['negative_elbo']:.1f}",
+                  f"importance-weighted bound on −log p(x), k = {k:,} (nats)": f"{-scores['elbo']['bounds'][k]:.1f}"},
+        extra=elbo_text(scores["elbo"]))
 
 
 IDEA = r"""A plain autoencoder maps each image $x$ to **one point** $z = f(x)$ and learns to decode it back.
@@ -271,7 +375,7 @@ VARIATION = Variation(
     name="vae", title="Variational autoencoder (VAE)",
     paper=Paper("D. P. Kingma and M. Welling", "Auto-Encoding Variational Bayes", "ICLR 2014",
                 "https://arxiv.org/abs/1312.6114"),
-    idea=IDEA, defaults={"latent_dim": 2, "beta": 1.0}, settings=("beta", "prior_samples"),
-    build=lambda *, hidden_units, latent_dim, seed, beta, **measuring_only: build_vae(
+    idea=IDEA, defaults={"latent_dim": 2, "beta": 1.0}, settings=("beta",), measuring=("prior_samples",),
+    build=lambda *, hidden_units, latent_dim, seed, beta: build_vae(
         hidden_units=hidden_units, latent_dim=latent_dim, beta=beta, seed=seed),
     measure=measure)
