@@ -106,7 +106,15 @@ def _luminance(pictures):
 
 
 def _coverage(pictures):
+    """The share of the image the garment covers: pixels brighter than 0.2."""
     return (pictures > 0.2).mean(axis=(1, 2))
+
+
+def _brightness(pictures):
+    """How light the garment is: the mean of the pixels it covers (0 where it covers none)."""
+    covered = pictures > 0.2
+    return np.where(covered.any(axis=(1, 2)), (pictures * covered).sum(axis=(1, 2))
+                    / np.maximum(covered.sum(axis=(1, 2)), 1), 0.0)
 
 
 def _extent(axis):
@@ -144,7 +152,7 @@ DIGITS = Kind("digit", "digits", (
     compute_all=_digit_measures)
 GARMENTS = Kind("garment", "garments", (
     Measure("coverage", "", "{:.0%}", _coverage),
-    Measure("brightness", "", "{:.2f}", lambda p: p.mean(axis=(1, 2)) / np.maximum(_coverage(p), 1e-6)),
+    Measure("brightness", "", "{:.2f}", _brightness),
     Measure("width", " px", "{:.1f}", _extent(2)),
     Measure("height", " px", "{:.1f}", _extent(1)),
     _CONFIDENT))

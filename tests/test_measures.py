@@ -31,3 +31,17 @@ def test_frechet_distance_is_zero_for_equal_sets_and_grows_with_shift():
         measures.frechet_distance(a, a[:, :3])
 
 
+
+
+def test_garment_measures_stay_in_their_ranges():
+    """Brightness is the mean of the covered pixels: in [0, 1] even when almost nothing is covered."""
+    from aekit.measures import GARMENTS
+
+    pictures = np.zeros((3, 28, 28), np.float32)
+    pictures[0, 5:10, 5:10] = 0.6
+    pictures[1] = 0.1          # faint everywhere: covers nothing
+    pictures[2, 0, 0] = 1.0    # one bright pixel among faint ones
+    pictures[2, 1:, :] = 0.15
+    measured = GARMENTS.measure(pictures.reshape(3, -1))
+    np.testing.assert_allclose(measured["brightness"], [0.6, 0.0, 1.0], atol=1e-6)
+    np.testing.assert_allclose(measured["coverage"], [25 / 784, 0.0, 1 / 784], atol=1e-6)
