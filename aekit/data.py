@@ -76,8 +76,11 @@ def load_dataset(name: str = "mnist", source: str | os.PathLike = "auto", *, ima
     """Load ``name``: "mnist", "fashion_mnist" (see :func:`load_mnist` for ``source``), or
     "images", a folder of the user's own images (``source`` is its path; see :func:`load_images`)."""
     if name not in DATASETS:
-        raise DataError(f"dataset must be one of {', '.join(map(repr, DATASETS))}, got {name!r}")
+        raise DataError(f"name must be one of {', '.join(map(repr, DATASETS))} (the data set), got {name!r}")
     if name == "images":
+        if isinstance(source, str) and source in SOURCES:
+            raise DataError(f"source must be the path of a folder of images for the data set 'images', "
+                            f"got {source!r}")
         return load_images(source, image_size=image_size, flatten=flatten)
     return _load_28(name, source, flatten)
 
@@ -298,15 +301,15 @@ def load_images(folder: str | os.PathLike, *, image_size: int = 64, test_share: 
     ``image_size`` × ``image_size``; the set is in colour if any image is, else in grey. Per
     class, ``test_share`` of the images are held out, always the same ones.
     """
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     from aekit._checks import check_float, check_int
 
     if not isinstance(folder, (str, os.PathLike)) or not os.fspath(folder):
-        raise DataError(f"the folder of images must be a path, got {folder!r}")
+        raise DataError(f"folder must be the path of a folder of images, got {folder!r}")
     root = Path(folder).expanduser()
     if not root.is_dir():
-        raise DataError(f"{root} is not a folder of images (no such folder)")
+        raise DataError(f"folder {str(root)!r} is not a folder of images (no such folder)")
     size = check_int("image_size", image_size, 8, 256)
     test_share = check_float("test_share", test_share, 0.0, 0.9, low_open=True)
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
@@ -318,7 +321,7 @@ def load_images(folder: str | os.PathLike, *, image_size: int = 64, test_share: 
     for path in files:
         try:
             with Image.open(path) as image:
-                pictures.append(_square(image.convert("RGB"), size, Image))
+                pictures.append(_square(ImageOps.exif_transpose(image).convert("RGB"), size, Image))
         except (OSError, UnidentifiedImageError, ValueError) as error:
             raise DataError(f"{path} could not be read as an image (corrupt, or not a PNG or JPEG): "
                             f"{error}") from None
@@ -329,9 +332,12 @@ def load_images(folder: str | os.PathLike, *, image_size: int = 64, test_share: 
     labels = np.array([classes.index(_class_of(root, p)) for p in files], np.int64)
     rng = np.random.default_rng(_SAMPLE_SPLIT_SEED)
     test = np.zeros(len(files), dtype=bool)
-    for label in range(len(classes)):
+    for label in range(len(classes)):  # hold out a share of each class, keeping one to train on
         members = rng.permutation(np.flatnonzero(labels == label))
-        test[members[:max(1, round(test_share * len(members))) if len(members) > 1 else 0]] = True
+        test[members[:min(len(members) - 1, max(1, round(test_share * len(members))))]] = True
+    if not test.any():
+        raise DataError(f"folder {str(root)!r} has no class with two or more images to hold one out: "
+                        f"put at least two images in a class")
     shape = pixels.shape[1:]
     reshape = (lambda x: x.reshape(len(x), -1)) if flatten else (lambda x: x)
     return Dataset(reshape(pixels[~test]), labels[~test], reshape(pixels[test]), labels[test],

@@ -16,12 +16,12 @@ import math
 
 import numpy as np
 
-from aekit._checks import check_images, check_int, check_model
+from aekit._checks import check_float, check_images, check_int, check_model
 from aekit.backend import keras
 
 ops = keras.ops
 ACTIVE = 0.01  # Burda et al.: a unit is active when Var_x E_q[z_u | x] exceeds this
-_ROWS = 16_384  # (image, sample) pairs decoded at once: about 50 MB for 784 pixels
+_VALUES = 16_384 * 784  # pixels decoded at once (about 50 MB of float32), whatever the image size
 
 
 def log_likelihood(vae, images, *, k: int = 1000, seed: int = 0) -> np.ndarray:
@@ -30,7 +30,7 @@ def log_likelihood(vae, images, *, k: int = 1000, seed: int = 0) -> np.ndarray:
 
     ``vae`` is an aekit VAE (its encoder gives μ and log σ²; its decoder, Bernoulli pixel
     probabilities). The samples come from a NumPy generator seeded with ``seed``, in batches
-    that fit in memory, so the same seed gives the same estimate.
+    that fit in memory: the same images, ``k`` and seed give the same estimates.
     """
     encoder, decoder = _parts(vae)
     images = check_images("images", images, decoder.output_shape[-1])
@@ -38,13 +38,14 @@ def log_likelihood(vae, images, *, k: int = 1000, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(check_int("seed", seed, 0, 2**31 - 1))
     z_mean, z_log_var = (np.asarray(a, np.float64) for a in encoder.predict(images, batch_size=1024, verbose=0)[:2])
     latent = z_mean.shape[1]
-    per_image = max(1, _ROWS // k)  # images per batch when one image's k samples fit in a batch
+    rows_at_once = max(1, _VALUES // images.shape[1])  # (image, sample) pairs per decoder call
+    per_image = max(1, rows_at_once // k)  # images per batch when one image's k samples fit in a batch
     estimates = np.empty(len(images))
     for start in range(0, len(images), per_image):
         rows = slice(start, start + per_image)
         x, mu, log_var = images[rows], z_mean[rows], z_log_var[rows]
         total = np.full(len(x), -np.inf)  # running log Σ w over the samples drawn so far
-        step = min(k, max(1, _ROWS // len(x)))
+        step = min(k, max(1, rows_at_once // len(x)))
         for drawn in range(0, k, step):
             s = min(step, k - drawn)
             epsilon = rng.standard_normal((len(x), s, latent))
@@ -75,8 +76,6 @@ def _logsumexp(values) -> np.ndarray:
 def active_units(vae, images, *, threshold: float = ACTIVE) -> np.ndarray:
     """Whether each latent element is active: the variance over the images of its posterior mean
     E_q[z_u | x] = μ_u(x) exceeds ``threshold`` (Burda et al.'s measure)."""
-    from aekit._checks import check_float
-
     encoder, decoder = _parts(vae)
     images = check_images("images", images, decoder.output_shape[-1])
     threshold = check_float("threshold", threshold, 0.0, 100.0)

@@ -258,7 +258,7 @@ def plot_latent_space(codes, labels, *, highlight: Mapping[str, np.ndarray] | No
         labels_array = np.asarray(_labels(labels, len(values)))
         points, axis_names, method = _project_2d(values)
         for target in (axes if highlight else [ax]):
-            target.scatter(points[:, 0], points[:, 1], c=labels_array, cmap=DIGIT_COLORS, vmin=-0.5,
+            target.scatter(points[:, 0], points[:, 1], c=labels_array % 10, cmap=DIGIT_COLORS, vmin=-0.5,
                            vmax=9.5, s=7, alpha=0.65, linewidths=0, rasterized=True)
             target.set_xlabel(axis_names[0])
             target.set_ylabel(axis_names[1])

@@ -53,7 +53,7 @@ def write_images(folder, sizes, *, classes=("cats", "dogs"), colour=True, seed=0
         disc = (xx - width / 2) ** 2 + (yy - height / 2) ** 2 < (min(width, height) * rng.uniform(0.2, 0.4)) ** 2
         pixels = np.empty((height, width, 3), np.uint8)
         pixels[:] = rng.integers(0, 80, 3) if colour else rng.integers(0, 80)
-        pixels[disc] = (200, 60 + 120 * label, 40) if colour else (200, 200, 200)
+        pixels[disc] = (200, 60 + (120 * label) % 190, 40) if colour else (200, 200, 200)
         target = folder / classes[label] if classes else folder
         target.mkdir(parents=True, exist_ok=True)
         Image.fromarray(pixels).save(target / f"image{i:03d}.{'png' if i % 3 else 'jpg'}")

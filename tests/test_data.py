@@ -238,3 +238,14 @@ def test_bad_image_folders_give_one_clear_error(tmp_path):
         aekit.load_images(folder)
     with pytest.raises(ValueError, match=r"image_size must be an integer in \[8, 256\], got 4"):
         aekit.load_images(tmp_path / "few", image_size=4)
+
+
+def test_a_folder_of_single_image_classes_is_an_error_and_small_classes_keep_a_training_image(tmp_path):
+    folder = write_images(tmp_path / "one-each", [(40, 40)] * 12, classes=tuple(f"c{i:02d}" for i in range(12)))
+    with pytest.raises(aekit.DataError, match="no class with two or more images"):
+        aekit.load_images(folder)
+    data = aekit.load_images(write_images(tmp_path / "pairs", [(40, 40)] * 12,
+                                          classes=("a", "b", "c", "d", "e", "f")), test_share=0.9)
+    assert np.bincount(data.y_train).tolist() == [1] * 6 and np.bincount(data.y_test).tolist() == [1] * 6
+    with pytest.raises(aekit.DataError, match="source must be the path of a folder of images"):
+        aekit.load_dataset("images", "auto")
