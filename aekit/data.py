@@ -28,6 +28,7 @@ CLASS_NAMES = {
     "fashion_mnist": ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
                       "Sneaker", "Bag", "Ankle boot"),
 }
+_TITLES = {"mnist": "MNIST", "fashion_mnist": "Fashion-MNIST"}
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")  # Debian's dataset-fashion-mnist
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 MIN_IMAGES = 10  # a folder with fewer cannot be split into training and held-out images
@@ -59,7 +60,12 @@ class Dataset:
     @property
     def title(self) -> str:
         """The data set's name as a reader knows it: "MNIST", "Fashion-MNIST", "images"."""
-        return {"mnist": "MNIST", "fashion_mnist": "Fashion-MNIST"}.get(self.name, "your images")
+        return _TITLES.get(self.name, "your images")
+
+    @property
+    def caption_names(self) -> tuple | None:
+        """Names to caption classes with in figures; None for MNIST, whose digits name themselves."""
+        return None if self.name == "mnist" else self.class_names
 
     def __repr__(self) -> str:
         return (f"Dataset({self.name!r}, train={len(self.x_train)}, test={len(self.x_test)}, "
@@ -109,7 +115,7 @@ def _load_28(name: str, source, flatten: bool) -> Dataset:
     """MNIST or Fashion-MNIST from ``source``: one implementation for both."""
     if not isinstance(flatten, bool):
         raise ValueError(f"flatten must be True or False, got {flatten!r}")
-    label = {"mnist": "MNIST", "fashion_mnist": "Fashion-MNIST"}[name]
+    label = _TITLES[name]
     sources = SOURCES if name == "mnist" else ("auto", "keras")
     note = ""
     if isinstance(source, str) and not source.strip():
@@ -168,7 +174,7 @@ def _read_keras(name: str):
             return getattr(keras.datasets, name).load_data()
     except Exception as error:  # Keras raises a bare Exception for a failed download
         # Keras's text is "URL fetch failure on <url>: None -- <reason>"; the reason is what matters.
-        label = {"mnist": "MNIST", "fashion_mnist": "Fashion-MNIST"}[name]
+        label = _TITLES[name]
         raise DataError(f"Keras could not load or download {label} ({str(error).split(' -- ')[-1]})") from error
     finally:
         socket.setdefaulttimeout(previous)

@@ -103,7 +103,7 @@ class Run:
     @property
     def class_names(self):
         """Names to caption classes with in figures (None for MNIST: its digits name themselves)."""
-        return None if self.data.name == "mnist" else self.data.class_names
+        return self.data.caption_names
 
     def plain_model(self):
         """A fresh plain autoencoder of the run's shape (to time it, for instance)."""
