@@ -32,11 +32,9 @@ def log_likelihood(vae, images, *, k: int = 1000, seed: int = 0) -> np.ndarray:
     probabilities). The samples come from a NumPy generator seeded with ``seed``, in batches
     that fit in memory: the same images, ``k`` and seed give the same estimates.
     """
-    encoder, decoder = _parts(vae)
-    images = check_images("images", images, decoder.output_shape[-1])
+    decoder, images, z_mean, z_log_var = _posterior(vae, images)
     k = check_int("k", k, 1, 1_000_000)
     rng = np.random.default_rng(check_int("seed", seed, 0, 2**31 - 1))
-    z_mean, z_log_var = (np.asarray(a, np.float64) for a in encoder.predict(images, batch_size=1024, verbose=0)[:2])
     latent = z_mean.shape[1]
     rows_at_once = max(1, _VALUES // images.shape[1])  # (image, sample) pairs per decoder call
     per_image = max(1, rows_at_once // k)  # images per batch when one image's k samples fit in a batch
@@ -76,19 +74,15 @@ def _logsumexp(values) -> np.ndarray:
 def active_units(vae, images, *, threshold: float = ACTIVE) -> np.ndarray:
     """Whether each latent element is active: the variance over the images of its posterior mean
     E_q[z_u | x] = μ_u(x) exceeds ``threshold`` (Burda et al.'s measure)."""
-    encoder, decoder = _parts(vae)
-    images = check_images("images", images, decoder.output_shape[-1])
     threshold = check_float("threshold", threshold, 0.0, 100.0)
-    z_mean = encoder.predict(images, batch_size=1024, verbose=0)[0]
+    z_mean = _posterior(vae, images)[2]
     return np.var(z_mean, axis=0) > threshold
 
 
 def kl_per_element(vae, images) -> np.ndarray:
     """The KL of q(z_j | x) to the prior N(0, 1) of each latent element j, in nats, averaged over
     the images: the information each element carries (near 0: collapsed to the prior)."""
-    encoder, decoder = _parts(vae)
-    images = check_images("images", images, decoder.output_shape[-1])
-    z_mean, z_log_var = (np.asarray(a, np.float64) for a in encoder.predict(images, batch_size=1024, verbose=0)[:2])
+    _, _, z_mean, z_log_var = _posterior(vae, images)
     return np.mean(-0.5 * (1 + z_log_var - z_mean ** 2 - np.exp(z_log_var)), axis=0)
 
 
@@ -100,12 +94,15 @@ def binarise(images, *, seed: int = 0) -> np.ndarray:
     return (rng.random(images.shape) < images).astype(np.float32)
 
 
-def _parts(vae):
-    """The encoder and decoder of an aekit VAE, or an error saying what was passed instead."""
+def _posterior(vae, images):
+    """``(decoder, images, μ, log σ²)``: an aekit VAE's decoder, the checked images, and the
+    parameters of q(z | x) for each (float64); or an error saying what was passed instead."""
     from aekit.variations.vae import VAE
 
     check_model("vae", vae)
     if not isinstance(vae, VAE):
         raise ValueError(f"vae must be an aekit VAE (from aekit.build_vae or the vae and beta_vae "
                          f"variations), got {type(vae).__name__}")
-    return vae.encoder, vae.decoder
+    images = check_images("images", images, vae.decoder.output_shape[-1])
+    z_mean, z_log_var = vae.encoder.predict(images, batch_size=1024, verbose=0)[:2]
+    return vae.decoder, images, np.asarray(z_mean, np.float64), np.asarray(z_log_var, np.float64)

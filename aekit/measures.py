@@ -46,8 +46,13 @@ def measure_images(images) -> ImageMeasures:
                  + np.abs(np.diff(inked, axis=2)).sum(axis=(1, 2)))
     area = inked.sum(axis=(1, 2))
     thickness = np.where(perimeter > 0, 2.0 * area / np.maximum(perimeter, 1), 0.0)
-    confident = ((x < 0.1) | (x > 0.9)).mean(axis=(1, 2))
-    return ImageMeasures(ink, thickness, slant, width, cx, cy, confident)
+    return ImageMeasures(ink, thickness, slant, width, cx, cy, sharpness(x))
+
+
+def sharpness(images) -> np.ndarray:
+    """The share of each image's pixels that are confidently dark or light (< 0.1 or > 0.9)."""
+    pixels = np.asarray(images)
+    return ((pixels < 0.1) | (pixels > 0.9)).reshape(len(pixels), -1).mean(axis=1)
 
 
 def image_shape(width: int, name: str = "images") -> tuple:
@@ -143,8 +148,7 @@ def _gradient(pictures):
     return (np.abs(np.diff(grey, axis=1)).mean(axis=(1, 2)) + np.abs(np.diff(grey, axis=2)).mean(axis=(1, 2)))
 
 
-_CONFIDENT = Measure("sharpness", "", "{:.0%}",
-                     lambda p: ((p < 0.1) | (p > 0.9)).reshape(len(p), -1).mean(axis=1))
+_CONFIDENT = Measure("sharpness", "", "{:.0%}", sharpness)
 DIGITS = Kind("digit", "digits", (
     Measure("ink", "", "{:.0f}", None), Measure("thickness", " px", "{:.2f}", None),
     Measure("slant", "°", "{:+.0f}", None), Measure("width", " px", "{:.1f}", None),

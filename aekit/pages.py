@@ -38,15 +38,19 @@ def export_html(notebook: Path) -> Path:
                                       extra_loaders=[DictLoader({"aekit_offline.html.j2": _TEMPLATE})])
     body, _ = exporter.from_notebook_node(node)
     page = notebook.with_suffix(".html")
-    _write_atomically(page, body)
+    write_atomically(page, body)
     return page
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write beside ``path``, then rename: a reader, or an interrupted run, never sees half a page."""
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write beside ``path``, then rename: a reader, or an interrupted run, never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     try:
-        partial.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            partial.write_bytes(content)
+        else:
+            partial.write_text(content, encoding="utf-8")
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
@@ -106,7 +110,7 @@ def write_index(path: Path, rows: list[dict], *, title: str, header: list[tuple[
                         f'<td><a href="{html.escape(cell)}.html">{html.escape(cell)}</a></td>' if k == 0
                         else f"<td>{html.escape(cell)}</td>" for k, cell in enumerate(row)) + "</tr>"
                               for row in comparison) + "</table>\n" + sections)
-    _write_atomically(path, f"""<!doctype html>
+    write_atomically(path, f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 62em; margin: 2em auto; padding: 0 1em; color: #222; }}

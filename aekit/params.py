@@ -101,8 +101,7 @@ NOTEBOOKS = {
                        "output_activation": _choice("sigmoid", "tanh"), "adjust_dims": _list_of(_int(0)),
                        "factors": _list_of(_factor), "image_index": _int(0), **_RUN},
 }
-_SHARED_Q1 = ("variation", "dataset", "epochs", "batch_size", "learning_rate", "hidden_units",
-              "latent_dim", "seed", "data_source", "figures_dir")
+_SHARED_Q1 = ("variation", "dataset", *_TRAINING, *_RUN)  # every variation uses these
 
 
 def _q1_rules(values, parameters):

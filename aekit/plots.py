@@ -72,11 +72,9 @@ def _umask() -> int:
                 return int(line.split()[1], 8)
     except OSError:
         pass
-    return _UMASK_AT_IMPORT
-
-
-_UMASK_AT_IMPORT = os.umask(0o022)
-os.umask(_UMASK_AT_IMPORT)
+    umask = os.umask(0o022)  # no /proc: read it the only other way, by setting it
+    os.umask(umask)
+    return umask
 
 
 def draw_architecture(model_or_models, path=None) -> Figure:
@@ -480,8 +478,6 @@ def _image_grid(cells, *, row_labels=None, cell_inches: float = _CELL):
 def _finish(fig: Figure, title: str | None, path) -> Figure:
     """Add the bold title; if it is wider than the figure (about 9.6 bold characters an inch),
     wrap it into lines of balanced length. Save to ``path`` if given."""
-    if path is not None:
-        check_path("path", path, suffix=".png")  # before any drawing, not after
     if check_text("title", title):
         lines = math.ceil(len(title) / (fig.get_figwidth() * 9.6))
         fig.suptitle(textwrap.fill(title, width=math.ceil(len(title) / lines) + 3),

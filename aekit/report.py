@@ -286,7 +286,7 @@ def _run(results, refresh, output_dir, figures_dir, notebooks_dir, jobs, childre
         _write_index(output_dir, results)
         if refresh:  # every notebook succeeded with its own defaults: these are the figures
             for figure in (f for r in results for f in r.figures):
-                _copy_atomically(figure, figures_dir / figure.name)
+                pages.write_atomically(figures_dir / figure.name, figure.read_bytes())
     log(_summary(results, output_dir))
     if failed:
         raise NotebookFailed(f"{failed[0].name} failed: {failed[0].error}\n"
@@ -303,17 +303,6 @@ def _ignore_signals() -> None:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
-def _copy_atomically(source: Path, target: Path) -> None:
-    """Copy beside the target, then rename: a reader never sees half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.partial")
-    try:
-        shutil.copyfile(source, temporary)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def refresh_committed(notebooks_dir: Path, output_dir: Path, *, only=(), log=print) -> list[Result]:
@@ -342,7 +331,7 @@ def _refresh(notebooks, notebooks_dir, output_dir, children, log):
             raise NotebookFailed(f"{path.stem} failed: {result.error}\npartial output: "
                               f"{result.output}\n{path} was left as it was")
         result.status = "ok"
-        _copy_atomically(result.output, path)
+        pages.write_atomically(path, result.output.read_bytes())
         log(f"{path.stem}: ok in {result.seconds:.1f} s")
     return results
 

@@ -79,7 +79,7 @@ def _r2(inputs, target) -> float:
 def measure(parts, plain, run: Run) -> Evidence:
     from aekit import plots
     from aekit.latent import decode, encode
-    from aekit.measures import measure_images
+    from aekit.measures import sharpness
     from aekit.variations.vae import beta_sweep, elbo_scores, elbo_text, rate_distortion_shown, sweep_text
 
     x_test, labels, beta, kind = run.data.x_test, run.data.y_test, run.settings["beta"], run.kind
@@ -92,7 +92,7 @@ def measure(parts, plain, run: Run) -> Evidence:
         scores[name] = {"codes": codes, "used": in_use(codes), "table": associations(codes, x_test, labels, kind),
                         "score": score, "kept": kept, "owners": owners,
                         "mse": float(np.mean((reconstructions - x_test) ** 2)),
-                        "sharpness": float(measure_images(reconstructions).sharpness.mean()),
+                        "sharpness": float(sharpness(reconstructions).mean()),
                         "reconstructions": reconstructions}
     sweep = beta_sweep(run, SWEEP, lambda encoder: alignment(encode(encoder, x_test), x_test, labels, kind)[:2])
     plain_s, beta_s = scores["plain"], scores["beta"]

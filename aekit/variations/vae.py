@@ -98,14 +98,14 @@ def generative_scores(parts, plain, run: Run, *, n_samples: int, pairs: int = 10
     codes (the best a plain autoencoder can do), and between the codes of two test images.
     """
     from aekit.latent import decode, encode, interpolate_codes, sample_codes
-    from aekit.measures import classifier_features, classify, frechet_distance, measure_images
+    from aekit.measures import classifier_features, classify, frechet_distance, sharpness
 
     x_train, x_test, classifier = run.data.x_train, run.data.x_test, run.classifier
     n_samples = check_int("prior_samples", n_samples, 10, 100_000)
     ends = np.random.default_rng(run.seed).choice(len(x_test), size=(min(pairs, len(x_test) // 2), 2),
                                                   replace=False)
     real = classifier_features(classifier, x_test)
-    scores = {"original": {"sharpness": float(measure_images(x_test).sharpness.mean())},
+    scores = {"original": {"sharpness": float(sharpness(x_test).mean())},
               "classes": len(run.data.class_names)}
     for name, (encoder, decoder, _) in (("autoencoder", plain), ("VAE", parts)):
         test_codes, train_codes = encode(encoder, x_test), encode(encoder, x_train)
@@ -119,7 +119,7 @@ def generative_scores(parts, plain, run: Run, *, n_samples: int, pairs: int = 10
         shares = np.bincount(verdicts[0], minlength=len(run.data.class_names)) / n_samples
         scores[name] = {
             "mse": float(np.mean((reconstructions - x_test) ** 2)),
-            "sharpness": float(measure_images(reconstructions).sharpness.mean()),
+            "sharpness": float(sharpness(reconstructions).mean()),
             "code_mean": float(np.abs(train_codes.mean(axis=0)).mean()),
             "code_std": float(train_codes.std(axis=0).mean()),
             "prior_fd": frechet_distance(classifier_features(classifier, samples), real),
