@@ -30,8 +30,6 @@ __all__ = sorted(_HOME)
 def __getattr__(name):
     if name in _HOME:
         value = getattr(importlib.import_module(_HOME[name]), name)
-        if "aekit.backend" in sys.modules:  # Keras is in: make sure every variation registered
-            sys.modules["aekit.backend"].register_variations()
         globals()[name] = value  # later look-ups skip this function
         return value
     raise AttributeError(f"module 'aekit' has no attribute {name!r}")
@@ -43,19 +41,20 @@ def __dir__():
 
 class _RegisterWithKeras(importlib.abc.MetaPathFinder):
     """Keras finds aekit's classes in a saved model (VAE, Sampling, …) only once their modules
-    have registered them. This finder waits until Keras is really loaded (a mere look-up, such as
-    TensorFlow's own ``find_spec("keras")``, leaves it waiting), then imports aekit.backend, which
-    registers them all, and removes itself."""
+    have registered them, and a variation cannot be imported while aekit.models is half-imported.
+    This finder wraps the loading of Keras and of every aekit module: when the outermost of those
+    imports finishes with Keras loaded, it registers every variation (once). A mere look-up, such
+    as TensorFlow's own ``find_spec("keras")``, loads nothing and so registers nothing."""
 
     def __init__(self):
-        self._looking = False
+        self._looking, self._depth = False, 0
 
     def find_spec(self, name, path=None, target=None):
-        if name != "keras" or self._looking:
+        if self._looking or not (name == "keras" or name.startswith("aekit.")):
             return None
         self._looking = True  # the look-up below passes through sys.meta_path, and so through here
         try:
-            spec = importlib.util.find_spec("keras")
+            spec = importlib.util.find_spec(name)
         finally:
             self._looking = False
         if spec is None or spec.loader is None:
@@ -63,18 +62,18 @@ class _RegisterWithKeras(importlib.abc.MetaPathFinder):
         load = spec.loader.exec_module
 
         def load_then_register(module):
-            load(module)
-            if self in sys.meta_path:
-                sys.meta_path.remove(self)
-            backend = sys.modules.get("aekit.backend")
-            if backend is None or hasattr(backend, "keras"):  # else aekit.backend registers them
-                importlib.import_module("aekit.backend")
+            self._depth += 1
+            try:
+                load(module)
+            finally:
+                self._depth -= 1
+            if self._depth == 0 and "keras" in sys.modules:
+                importlib.import_module("aekit.backend").register_variations()
 
         spec.loader.exec_module = load_then_register
         return spec
 
 
+sys.meta_path.insert(0, _RegisterWithKeras())
 if "keras" in sys.modules:
     importlib.import_module("aekit.backend")
-else:
-    sys.meta_path.insert(0, _RegisterWithKeras())

@@ -50,12 +50,9 @@ keras = _import_keras_quietly()
 def register_variations() -> None:
     """Import every variation so Keras knows their classes (a broken one is reported, not fatal).
 
-    Runs once, as soon as no variation is half-imported: when a variation's own import is what
-    loads Keras, :func:`aekit.variations.get` calls this again once that import is complete."""
+    aekit's import hook (in ``aekit/__init__.py``) calls this once no aekit module is half-imported."""
     global _registered
-    if _registered or any(getattr(getattr(module, "__spec__", None), "_initializing", False)
-                          for name, module in list(sys.modules.items())
-                          if name.startswith("aekit.variations.")):
+    if _registered:
         return
     _registered = True
     import aekit.variations  # it takes `keras` from this module, set above
@@ -68,4 +65,3 @@ def register_variations() -> None:
 
 
 _registered = False
-register_variations()

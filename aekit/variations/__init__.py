@@ -204,6 +204,4 @@ def get(name: str) -> Variation:
     known = names()
     if name not in known:
         raise ValueError(f"variation must be one of {', '.join(map(repr, known))}, got {name!r}")
-    variation = importlib.import_module(f"aekit.variations.{name}").VARIATION
-    importlib.import_module("aekit.backend").register_variations()  # the others too, for load_model
-    return variation
+    return importlib.import_module(f"aekit.variations.{name}").VARIATION
