@@ -5,7 +5,8 @@
 
     log p(x) ≥ log (1/k) Σᵢ p(x, zᵢ) / q(zᵢ | x),
 
-a bound that is the ELBO for k = 1 and tightens towards log p(x) as k grows. :func:`active_units`
+a bound that is the ELBO for k = 1 and tightens towards log p(x) as k grows (:func:`elbo` averages
+the k = 1 bound over samples instead). :func:`active_units`
 and :func:`kl_per_element` say which latent elements carry information; :func:`binarise` gives
 the binary images published log-likelihoods are measured on.
 """
@@ -32,28 +33,43 @@ def log_likelihood(vae, images, *, k: int = 1000, seed: int = 0) -> np.ndarray:
     probabilities). The samples come from a NumPy generator seeded with ``seed``, in batches
     that fit in memory: the same images, ``k`` and seed give the same estimates.
     """
-    decoder, images, z_mean, z_log_var = _posterior(vae, images)
+    posterior = _posterior(vae, images)
     k = check_int("k", k, 1, 1_000_000)
+    estimates = np.full(len(posterior[1]), -np.inf)
+    for rows, log_w in _log_weights(*posterior, k, seed):
+        estimates[rows] = np.logaddexp(estimates[rows], _logsumexp(log_w))
+    return estimates - math.log(k)
+
+
+def elbo(vae, images, *, samples: int = 10, seed: int = 0) -> np.ndarray:
+    """The evidence lower bound of each image in nats, E_q[log p(x, z) − log q(z | x)],
+    averaged over ``samples`` draws from q(z | x) (seeded as in :func:`log_likelihood`)."""
+    posterior = _posterior(vae, images)
+    samples = check_int("samples", samples, 1, 1_000_000)
+    totals = np.zeros(len(posterior[1]))
+    for rows, log_w in _log_weights(*posterior, samples, seed):
+        totals[rows] += log_w.sum(axis=-1)
+    return totals / samples
+
+
+def _log_weights(decoder, images, z_mean, z_log_var, k: int, seed):
+    """Yield ``(rows, log w)``: for a slice of the images, log p(x, z) − log q(z | x) for a
+    batch of their samples z ~ q(z | x), until each image has had ``k``."""
     rng = np.random.default_rng(check_int("seed", seed, 0, 2**31 - 1))
     latent = z_mean.shape[1]
     rows_at_once = max(1, _VALUES // images.shape[1])  # (image, sample) pairs per decoder call
     per_image = max(1, rows_at_once // k)  # images per batch when one image's k samples fit in a batch
-    estimates = np.empty(len(images))
     for start in range(0, len(images), per_image):
         rows = slice(start, start + per_image)
         x, mu, log_var = images[rows], z_mean[rows], z_log_var[rows]
-        total = np.full(len(x), -np.inf)  # running log Σ w over the samples drawn so far
         step = min(k, max(1, rows_at_once // len(x)))
         for drawn in range(0, k, step):
             s = min(step, k - drawn)
             epsilon = rng.standard_normal((len(x), s, latent))
             z = mu[:, None] + np.exp(0.5 * log_var)[:, None] * epsilon
-            log_w = (_log_p_x_given_z(decoder, x, z)
-                     - 0.5 * np.sum(z ** 2, axis=-1)                          # log p(z), up to a constant…
-                     + 0.5 * np.sum(epsilon ** 2 + log_var[:, None], axis=-1))  # … − log q(z | x): it cancels
-            total = np.logaddexp(total, _logsumexp(log_w))
-        estimates[rows] = total - math.log(k)
-    return estimates
+            yield rows, (_log_p_x_given_z(decoder, x, z)
+                         - 0.5 * np.sum(z ** 2, axis=-1)                          # log p(z), up to a constant…
+                         + 0.5 * np.sum(epsilon ** 2 + log_var[:, None], axis=-1))  # … − log q(z | x): it cancels
 
 
 def _log_p_x_given_z(decoder, x, z) -> np.ndarray:
