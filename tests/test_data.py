@@ -187,13 +187,14 @@ def test_fashion_mnist_loads_in_the_same_layout_with_its_class_names(fashion):
     assert fashion.y_test[:3].tolist() == [9, 2, 1]  # the published test set begins: boot, pullover, trouser
 
 
-def test_fashion_mnist_offline_uses_debians_files_else_says_how_to_get_them(monkeypatch, tmp_path):
+def test_fashion_mnist_offline_uses_a_local_copy_else_says_how_to_get_one(monkeypatch, tmp_path):
     from conftest import FASHION
 
     def offline():
         raise OSError("[Errno -3] Temporary failure in name resolution")
 
     monkeypatch.setattr("keras.datasets.fashion_mnist.load_data", offline)
+    monkeypatch.delenv("AEKIT_FASHION_MNIST", raising=False)
     monkeypatch.setattr(data_module, "DEBIAN_FASHION_MNIST", tmp_path / "absent")
     with pytest.raises(aekit.DataError, match="apt install dataset-fashion-mnist"):
         aekit.load_fashion_mnist()
@@ -205,6 +206,13 @@ def test_fashion_mnist_offline_uses_debians_files_else_says_how_to_get_them(monk
     loaded = aekit.load_dataset("fashion_mnist", "auto")
     assert len(loaded.x_train) == 60_000 and "Debian" in loaded.source
     assert "Temporary failure in name resolution" in loaded.note
+    monkeypatch.setenv("AEKIT_FASHION_MNIST", str(tmp_path / "typo"))  # a named copy comes first…
+    with pytest.raises(aekit.DataError, match="AEKIT_FASHION_MNIST is '.*typo', which is not a folder"):
+        aekit.load_fashion_mnist()
+    monkeypatch.setenv("AEKIT_FASHION_MNIST", str(FASHION))
+    monkeypatch.setattr(data_module, "DEBIAN_FASHION_MNIST", tmp_path / "absent")  # … and is enough
+    loaded = aekit.load_fashion_mnist()
+    assert len(loaded.x_test) == 10_000 and "AEKIT_FASHION_MNIST" in loaded.source
 
 
 def test_a_folder_of_colour_images_of_mixed_sizes_becomes_a_dataset(tmp_path):
