@@ -100,6 +100,10 @@ NOTEBOOKS = {
                        **_TRAINING, "learning_rate": _or_default(_TRAINING["learning_rate"]),
                        "output_activation": _choice("sigmoid", "tanh"), "adjust_dims": _list_of(_int(0)),
                        "factors": _list_of(_factor), "image_index": _int(0), **_RUN},
+    "q3_anomaly": {"dataset": _choice("mnist", "fashion_mnist"), "anomaly_class": _int(0, 9),
+                   "false_alarm_rate": _float(0.0, 0.5, low_open=True), "train_images": _int(100, 60_000),
+                   **_TRAINING, "seed": _RUN["seed"], "data_source": check_data_source,
+                   "other_source": check_data_source, "figures_dir": check_figures_dir},
 }
 _SHARED_Q1 = ("variation", "dataset", *_TRAINING, *_RUN)  # every variation uses these
 
@@ -128,18 +132,24 @@ def _q2_rules(values, parameters):
     _data_rules(values)
 
 
-def _data_rules(values):
+def _q3_rules(values, parameters):
+    _data_rules(values)
+    other = "fashion_mnist" if values["dataset"] == "mnist" else "mnist"
+    _data_rules({"dataset": other, "data_source": values["other_source"]}, name="other_source")
+
+
+def _data_rules(values, name="data_source"):
     """A folder of images is named by data_source; the embedded sample is MNIST's only."""
     dataset, source = values["dataset"], values["data_source"]
     if dataset == "images" and (source in SOURCES or not Path(source).expanduser().is_dir()):
-        raise ValueError(f"data_source must be the path of a folder of images for dataset 'images', "
+        raise ValueError(f"{name} must be the path of a folder of images for dataset 'images', "
                          f"got {source!r}")
     if dataset == "fashion_mnist" and source == "sample":
-        raise ValueError("data_source 'sample' is MNIST's embedded sample: for dataset 'fashion_mnist' "
+        raise ValueError(f"{name} 'sample' is MNIST's embedded sample: for Fashion-MNIST "
                          "choose 'auto', 'keras' or the path of its IDX files")
 
 
-_RULES = {"q1_vae": _q1_rules, "q2_autoencoder": _q2_rules}
+_RULES = {"q1_vae": _q1_rules, "q2_autoencoder": _q2_rules, "q3_anomaly": _q3_rules}
 
 
 class Parameters(SimpleNamespace):

@@ -20,6 +20,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from aekit._checks import check_images, check_int, check_labels, check_path, check_text
 from aekit._markdown import ordinal
@@ -28,9 +29,10 @@ from aekit.latent import Adjustment, check_adjustments, check_codes, decode, enc
 from aekit.measures import image_shape
 from aekit.models import input_width
 
-__all__ = ["draw_architecture", "plot_adjustments", "plot_curves", "plot_history", "plot_image_grid",
+__all__ = ["draw_architecture", "plot_adjustments", "plot_curves", "plot_extremes", "plot_history", "plot_image_grid",
            "plot_image_rows", "plot_latent_space", "plot_manifold", "plot_matrix",
-           "plot_reconstructions", "plot_samples", "plot_traversal", "save_figure"]
+           "plot_reconstructions", "plot_roc", "plot_samples", "plot_score_histograms", "plot_traversal",
+           "save_figure"]
 
 DPI = 120
 DIGIT_COLORS = ListedColormap(
@@ -539,3 +541,123 @@ def _grid_values(codes, latent_dim: int, n: int):
     codes = check_codes("codes", codes, latent_dim)
     grid = np.quantile(codes, levels, axis=0).T.astype(np.float32)
     return grid, np.median(codes, axis=0).astype(np.float32), "quantiles of the codes"
+
+
+def plot_roc(comparisons: Mapping[str, object], *, title: str | None = None, path=None) -> Figure:
+    """One panel per :class:`aekit.anomaly.Comparison` ({panel title: comparison}): the ROC curve
+    of each score, its AUROC in the legend. A text instead of a comparison is shown in its panel
+    (why that comparison could not be made)."""
+    from aekit.anomaly import SCORES
+
+    panels = _panels("comparisons", comparisons)
+    fig = Figure(figsize=(4.6 * len(panels), 4.9), layout="constrained")
+    for ax, (heading, comparison) in zip(fig.subplots(1, len(panels), squeeze=False)[0], panels.items()):
+        ax.set_title(heading, fontsize=10)
+        ax.set(xlim=(0, 1), ylim=(0, 1.01), aspect="equal", xlabel="false-alarm rate (normal images flagged)",
+               ylabel="detection rate (anomalies flagged)")
+        if isinstance(comparison, str):
+            _say(ax, comparison)
+            continue
+        ax.plot([0, 1], [0, 1], color="#999999", linestyle=":", linewidth=1, label="chance (AUROC 0.5)")
+        for k, score in enumerate(SCORES):
+            fpr, tpr, auroc = comparison.roc(score)
+            ax.plot(fpr, tpr, color=_SERIES_COLORS[k], linewidth=1.6, label=f"{auroc:.3f}  {score}")
+        ax.legend(title="AUROC  score", loc="lower right", fontsize=7, title_fontsize=8, frameon=True)
+        ax.grid(alpha=0.3)
+    return _finish(fig, title, path)
+
+
+def plot_score_histograms(comparisons: Mapping[str, object], *, title: str | None = None,
+                          path=None) -> Figure:
+    """Histograms of each score (rows) for the normal and the anomalous images of each
+    comparison (columns); bins span both groups' 1st to 99th percentiles (on a log scale when that
+    spans more than a factor of 20), the rest is counted at the ends."""
+    from aekit.anomaly import SCORES, UNITS
+
+    panels = _panels("comparisons", comparisons)
+    fig = Figure(figsize=(4.2 * len(panels), 1.9 * len(SCORES) + 0.6), layout="constrained")
+    axes = fig.subplots(len(SCORES), len(panels), squeeze=False)
+    for c, (heading, comparison) in enumerate(panels.items()):
+        axes[0, c].set_title(heading, fontsize=10)
+        for r, score in enumerate(SCORES):
+            ax = axes[r, c]
+            ax.set_yticks([])
+            if c == 0:
+                ax.set_ylabel(score.replace(": ", ":\n"), fontsize=8)
+            if isinstance(comparison, str):
+                if r == 0:
+                    _say(ax, comparison)
+                ax.set_xticks([])
+                continue
+            normal, anomalous = comparison.normal[score], comparison.anomalous[score]
+            (low_n, high_n), (low_a, high_a) = np.percentile(normal, [1, 99]), np.percentile(anomalous, [1, 99])
+            low, high = min(low_n, low_a), max(high_n, high_a)  # each group's bulk, however small it is
+            high = high if high > low else low + 1
+            logarithmic = low > 0 and high / low > 20  # positive scores over decades: log bins
+            bins = np.geomspace(low, high, 41) if logarithmic else np.linspace(low, high, 41)
+            if logarithmic:
+                ax.set_xscale("log")
+                ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+                ax.xaxis.set_minor_formatter(NullFormatter())
+            for values, name, color in ((normal, comparison.normal_name, "#1f77b4"),
+                                        (anomalous, comparison.anomaly_name, "#d62728")):
+                ax.hist(np.clip(values, bins[0], bins[-1]), bins=bins, density=True, alpha=0.55,
+                        color=color, label=name)
+            ax.set_xlabel(f"{UNITS[score]}   (AUROC {comparison.auroc(score):.3f})", fontsize=8, labelpad=1)
+            ax.tick_params(labelsize=7)
+            if r == 0:
+                ax.legend(fontsize=7, frameon=False)
+    return _finish(fig, title, path)
+
+
+def plot_extremes(images, reconstructions, scores, captions: Sequence[str], *, n: int = 8,
+                  title: str | None = None, path=None) -> Figure:
+    """The ``n`` images with the highest and the lowest ``scores``: each with its reconstruction
+    and its squared error per pixel (one colour scale for every error map)."""
+    images = check_images("images", images)
+    reconstructions = check_images("reconstructions", reconstructions, images.shape[1])
+    scores = np.asarray(scores, float)
+    n = check_int("n", n, 1, max(1, len(images) // 2))
+    if not (len(reconstructions) == len(scores) == len(captions) == len(images)):
+        raise ValueError(f"reconstructions, scores and captions must hold one entry per image "
+                         f"({len(images)}), got {len(reconstructions)}, {len(scores)} and {len(captions)}")
+    order = np.argsort(-scores, kind="stable")
+    errors = (reconstructions - images) ** 2
+    shape = image_shape(images.shape[1])
+    top = float(np.max(errors[np.r_[order[:n], order[-n:]]])) or 1.0
+    fig = Figure(figsize=(_CELL * n + 1.6, _CELL * 6 * 1.13 + 0.9), layout="constrained")
+    axes = fig.subplots(6, n, squeeze=False)
+    blocks = (("most anomalous", order[:n]), ("least anomalous", order[::-1][:n]))
+    for b, (name, chosen) in enumerate(blocks):
+        for c, index in enumerate(chosen):
+            cells = (images[index], reconstructions[index], errors[index])
+            for r, picture in enumerate(cells):
+                ax = axes[3 * b + r, c]
+                ax.set_xticks([])
+                ax.set_yticks([])
+                if r == 2:  # a colour image's error map: the mean over its channels
+                    error = picture.reshape(shape)
+                    shown = ax.imshow(error.mean(axis=-1) if error.ndim == 3 else error, cmap="magma_r",
+                                      vmin=0.0, vmax=top, interpolation="nearest")
+                else:
+                    _show(ax, picture.reshape(shape))
+            axes[3 * b, c].set_title(f"{captions[index]}\nscore {scores[index]:.3g}", fontsize=8, pad=3)
+        for r, label in enumerate(("image", "reconstruction", "squared error")):
+            axes[3 * b + r, 0].set_ylabel(f"{name}:\n{label}" if r == 0 else label, rotation=0,
+                                          ha="right", va="center", fontsize=9)
+    fig.colorbar(shown, ax=axes[:, -1], shrink=0.3, label="squared error per pixel")
+    return _finish(fig, title, path)
+
+
+def _panels(name: str, panels) -> dict:
+    if not isinstance(panels, Mapping) or not panels:
+        raise ValueError(f"{name} must be a non-empty dict of {{panel title: comparison or text}}")
+    return dict(panels)
+
+
+def _say(ax, text: str) -> None:
+    """A panel that holds a message instead of a plot."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.text(0.5, 0.5, textwrap.fill(text, 40), ha="center", va="center", fontsize=9, color="#444444",
+            transform=ax.transAxes)

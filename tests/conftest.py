@@ -42,6 +42,21 @@ def fashion():
     return aekit.load_fashion_mnist(FASHION)
 
 
+@pytest.fixture
+def fashion_offline(monkeypatch, tmp_path):
+    """Fashion-MNIST as a machine without internet or a local copy has it: Keras cannot download
+    it, AEKIT_FASHION_MNIST is unset and Debian's package is absent."""
+    from aekit import data as data_module
+
+    def offline():
+        raise OSError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr("keras.datasets.fashion_mnist.load_data", offline)
+    monkeypatch.delenv("AEKIT_FASHION_MNIST", raising=False)
+    monkeypatch.setattr(data_module, "DEBIAN_FASHION_MNIST", tmp_path / "absent")
+    return monkeypatch
+
+
 def write_images(folder, sizes, *, classes=("cats", "dogs"), colour=True, seed=0):
     """Write PNG and JPEG files of the given (width, height) sizes into one subfolder per class:
     a coloured disc on a background, its hue depending on the class."""

@@ -187,15 +187,10 @@ def test_fashion_mnist_loads_in_the_same_layout_with_its_class_names(fashion):
     assert fashion.y_test[:3].tolist() == [9, 2, 1]  # the published test set begins: boot, pullover, trouser
 
 
-def test_fashion_mnist_offline_uses_a_local_copy_else_says_how_to_get_one(monkeypatch, tmp_path):
+def test_fashion_mnist_offline_uses_a_local_copy_else_says_how_to_get_one(fashion_offline, tmp_path):
     from conftest import FASHION
 
-    def offline():
-        raise OSError("[Errno -3] Temporary failure in name resolution")
-
-    monkeypatch.setattr("keras.datasets.fashion_mnist.load_data", offline)
-    monkeypatch.delenv("AEKIT_FASHION_MNIST", raising=False)
-    monkeypatch.setattr(data_module, "DEBIAN_FASHION_MNIST", tmp_path / "absent")
+    monkeypatch = fashion_offline
     with pytest.raises(aekit.DataError, match="apt install dataset-fashion-mnist"):
         aekit.load_fashion_mnist()
     with pytest.raises(aekit.DataError, match="data_source 'sample' is MNIST's|source must be one of 'auto', 'keras'"):

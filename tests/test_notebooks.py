@@ -123,7 +123,7 @@ def test_q1_bad_beta_fails_fast_with_the_notebooks_message(tmp_path):
     assert "beta must be a finite number in (0.0, 1000.0], got -0.5" in failure.value.evalue
 
 
-@pytest.mark.parametrize("name", ["q1_vae", "q2_autoencoder"])
+@pytest.mark.parametrize("name", ["q1_vae", "q2_autoencoder", "q3_anomaly"])
 def test_papermill_knows_every_parameters_type_and_aekit_checks_each(name):
     from aekit.params import NOTEBOOKS as CHECKED
 
@@ -135,9 +135,85 @@ def test_papermill_knows_every_parameters_type_and_aekit_checks_each(name):
 
 def test_documented_parameters_are_the_notebooks_parameters():
     readme = (ROOT / "README.md").read_text()
-    for name in ("q1_vae.ipynb", "q2_autoencoder.ipynb"):
+    for name in ("q1_vae.ipynb", "q2_autoencoder.ipynb", "q3_anomaly.ipynb"):
         declared = set(papermill.inspect_notebook(NOTEBOOKS / name))
         section = re.split(r"\n#", readme.split(f"### `notebooks/{name}`")[1])[0]
         table = section.split("| parameter | default | meaning |")[1].split("\n\n")[0]
         documented = {line.split("`")[1] for line in table.splitlines() if line.startswith("| `")}
         assert documented == declared, f"README and {name} disagree on parameters"
+
+
+Q3_FIGURES = {"q3_roc.png", "q3_histograms.png", "q3_extremes.png"}
+Q3_SMALL = {"epochs": 2, "train_images": 1000}  # behaviour, not quality: the defaults are tested elsewhere
+
+
+def test_q3_with_its_defaults_compares_both_directions(checkout, run_in_checkout):
+    """The README's main command runs Q3 with its defaults; read it from that run."""
+    main = next(c for c in readme_commands("bash") if c.endswith("python -m aekit report"))
+    code, output, _, _ = run_in_checkout(main.split(" && ")[-1])
+    assert code == 0, output[-3000:]
+    notebook = json.loads((checkout / "build" / "report" / "q3_anomaly.ipynb").read_text())
+    assert {p.name for p in (checkout / "build" / "report" / "figures" / "q3_anomaly").iterdir()} == Q3_FIGURES
+    text = outputs_text(notebook)
+    assert "**Trained on MNIST: left-out digit 0.** The autoencoder's error" in text
+    if FASHION.is_dir():  # tests/conftest.py names it in AEKIT_FASHION_MNIST, which the kernels inherit
+        assert "**Both directions.** Trained on Fashion-MNIST, the VAE gives MNIST images" in text
+
+
+def test_q3_with_another_anomaly_class(tmp_path):
+    notebook, figures = run("q3_anomaly.ipynb", tmp_path, anomaly_class=7, **Q3_SMALL)
+    text = outputs_text(notebook)
+    assert "1,000 training images without digit 7" in text and "images of digit 7" in text
+    assert "| trained on MNIST: left-out digit 7 | autoencoder: reconstruction error |" in text
+    assert {p.name for p in figures.iterdir()} == Q3_FIGURES
+
+
+@pytest.mark.skipif(not FASHION.is_dir(), reason=f"Fashion-MNIST not found at {FASHION}")
+def test_q3_reversed_trains_on_fashion_mnist_and_scores_mnist(tmp_path):
+    """The README's command for the reversed direction, with fewer epochs and images."""
+    command = next(block for block in re.findall(r"```text\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+                   if "papermill notebooks/q3_anomaly.ipynb" in block)
+    parameters = dict(re.findall(r"-p (\w+) (\S+)", command.replace("\\\n", " ")))
+    assert parameters.pop("figures_dir") and parameters == {"dataset": "fashion_mnist", "anomaly_class": "5"}
+    notebook, figures = run("q3_anomaly.ipynb", tmp_path, dataset="fashion_mnist", anomaly_class=5,
+                            data_source=str(FASHION), **Q3_SMALL)
+    text = outputs_text(notebook)
+    for title in ("Trained on Fashion-MNIST: left-out Sandal", "Trained on Fashion-MNIST: MNIST",
+                  "Trained on MNIST: Fashion-MNIST"):
+        assert f"**{title}.**" in text, title
+    assert "**Both directions.** Trained on MNIST, the VAE gives Fashion-MNIST images" in text
+    assert {p.name for p in figures.iterdir()} == Q3_FIGURES
+
+
+def test_q3_offline_without_the_other_data_set_says_so_and_draws_the_same_figures(tmp_path, monkeypatch):
+    """What strict nbval meets on a machine with neither internet nor a copy of Fashion-MNIST."""
+    monkeypatch.delenv("AEKIT_FASHION_MNIST", raising=False)
+    for variable in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.setenv(variable, "http://127.0.0.1:9")  # the kernel cannot download, even online
+    from aekit.data import DEBIAN_FASHION_MNIST
+
+    if DEBIAN_FASHION_MNIST.is_dir():
+        pytest.skip("Debian's dataset-fashion-mnist is installed: Fashion-MNIST is never missing here")
+    notebook, figures = run("q3_anomaly.ipynb", tmp_path, **Q3_SMALL)
+    text = outputs_text(notebook)
+    assert "**Another data set.** Not compared in this run: the other data set could not be loaded" in text
+    assert "AEKIT_FASHION_MNIST is not set" in text
+    committed = json.loads((NOTEBOOKS / "q3_anomaly.ipynb").read_text())
+    figure_reprs = [o["data"]["text/plain"] for nb in (notebook, committed) for c in nb["cells"]
+                    for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    half = len(figure_reprs) // 2  # as strict nbval compares them: the same panels either way
+    assert [re.sub(r"size \S+ ", "", "".join(r)) for r in figure_reprs[:half]] == \
+           [re.sub(r"size \S+ ", "", "".join(r)) for r in figure_reprs[half:]]
+    assert {p.name for p in figures.iterdir()} == Q3_FIGURES
+
+
+@pytest.mark.parametrize("parameters, message", [
+    ({"anomaly_class": 10}, "anomaly_class must be an integer in [0, 9], got 10"),
+    ({"other_source": "sample"}, "other_source 'sample' is MNIST's embedded sample"),
+    ({"false_alarm_rate": 0.7}, "false_alarm_rate must be a finite number in (0.0, 0.5], got 0.7"),
+])
+def test_q3_bad_parameter_fails_fast_with_the_notebooks_message(tmp_path, parameters, message):
+    with pytest.raises(papermill.PapermillExecutionError) as failure:
+        run("q3_anomaly.ipynb", tmp_path, **parameters)
+    assert failure.value.ename == "ValueError" and message in failure.value.evalue
+    assert not (tmp_path / "figures").exists()

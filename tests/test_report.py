@@ -43,7 +43,7 @@ def test_the_readmes_quick_report_writes_its_own_folder_and_relative_figures_dir
     assert code == 0 and after == before  # figures/ untouched
     folder = quick.split("--output ")[1].split()[0]  # as the README writes it: build/quick
     output = checkout / folder
-    for name, prefix in (("q1_vae", "q1_vae_"), ("q2_autoencoder", "q2_")):
+    for name, prefix in (("q1_vae", "q1_vae_"), ("q2_autoencoder", "q2_"), ("q3_anomaly", "q3_")):
         written = {p.name for p in (output / "figures" / name).glob("*.png")}
         assert written == {p.name for p in (checkout / "figures").glob(f"{prefix}*.png")}  # as committed
         page = (output / f"{name}.html").read_text()
