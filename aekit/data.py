@@ -150,8 +150,8 @@ def _load_28(name: str, source, flatten: bool) -> Dataset:
 
 
 def _offline(name: str, error: DataError):
-    """What the machine has when Keras cannot download: the embedded MNIST sample, or Debian's
-    Fashion-MNIST files."""
+    """What the machine has when Keras cannot download: the embedded MNIST sample; for
+    Fashion-MNIST, the folder AEKIT_FASHION_MNIST names, else Debian's files."""
     if name == "mnist":
         return _read_sample(), _SAMPLE_DESCRIPTION, f"the embedded sample is used because {error}"
     local = os.environ.get(FASHION_MNIST_VARIABLE, "")
@@ -159,7 +159,7 @@ def _offline(name: str, error: DataError):
         if not Path(local).expanduser().is_dir():
             raise DataError(f"{FASHION_MNIST_VARIABLE} is {local!r}, which is not a folder of Fashion-MNIST's "
                             f"IDX files, and {error}")
-        return (_read_idx_folder(Path(local).expanduser()), f"Fashion-MNIST from {local} ({FASHION_MNIST_VARIABLE})",
+        return (_read_idx_folder(Path(local).expanduser()), f"the copy of Fashion-MNIST that {FASHION_MNIST_VARIABLE} names",
                 f"the local copy is used because {error}")
     if (DEBIAN_FASHION_MNIST / "train-images-idx3-ubyte.gz").is_file():
         return (_read_idx_folder(DEBIAN_FASHION_MNIST), f"Debian's Fashion-MNIST at {DEBIAN_FASHION_MNIST}",

@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from aekit._checks import check_images, check_int, check_labels, check_path, check_text
+from aekit._checks import check_array, check_images, check_int, check_labels, check_path, check_text
 from aekit._markdown import ordinal
 from aekit.diagram import block_diagram
 from aekit.latent import Adjustment, check_adjustments, check_codes, decode, encode
@@ -616,7 +616,7 @@ def plot_extremes(images, reconstructions, scores, captions: Sequence[str], *, n
     and its squared error per pixel (one colour scale for every error map)."""
     images = check_images("images", images)
     reconstructions = check_images("reconstructions", reconstructions, images.shape[1])
-    scores = np.asarray(scores, float)
+    scores = check_array("scores", scores, ndim=(1,))
     n = check_int("n", n, 1, max(1, len(images) // 2))
     if not (len(reconstructions) == len(scores) == len(captions) == len(images)):
         raise ValueError(f"reconstructions, scores and captions must hold one entry per image "

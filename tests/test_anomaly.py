@@ -1,6 +1,7 @@
 """Anomaly scores and their evaluation (aekit.anomaly), and the detectors on the official test sets."""
 
 import math
+import re
 import zlib
 
 import numpy as np
@@ -63,8 +64,8 @@ def test_pixel_table_lists_each_images_worst_pixels(sample):
     reconstructions = images.copy()
     reconstructions[0, 29] = 1 - images[0, 29]  # row 1, column 1
     table = anomaly.pixel_table(images, reconstructions, ["a", "b"], pixels=3)
-    assert list(table.columns) == ["original", "reconstructed", "difference"] and len(table) == 6
-    assert table.loc[("a", "(1, 1)"), "difference"] == round(float(1 - 2 * images[0, 29]), 2)
+    assert list(table.columns) == ["original", "reconstructed", "reconstructed − original"] and len(table) == 6
+    assert table.loc[("a", "(1, 1)"), "reconstructed − original"] == round(float(1 - 2 * images[0, 29]), 2)
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +110,49 @@ def test_an_unavailable_other_data_set_is_skipped_only_when_auto(fashion_offline
     assert other is None and "Temporary failure in name resolution" in missing
     with pytest.raises(aekit.DataError, match="holds no IDX files"):
         anomaly.load_other("mnist", str(tmp_path))
+
+
+def _comparison(title, trained_on, normal_name, anomaly_name, normal, anomalous):
+    """A Comparison from {score: (median, spread)} for normal and anomalous images (drawn, seeded)."""
+    rng = np.random.default_rng(0)
+
+    def draw(spec, n):
+        return {score: rng.normal(spec[score][0], spec[score][1], n) for score in anomaly.SCORES}
+
+    scores = draw(normal, 400)
+    return anomaly.Comparison(title, trained_on, normal_name, anomaly_name, {k: v[0::2] for k, v in scores.items()},
+                              {k: v[1::2] for k, v in scores.items()}, draw(anomalous, 300))
+
+
+def _scores(error, nelbo, zlib_nats, floor):
+    return {anomaly.AUTOENCODER: (error, 0.005), anomaly.CONVOLUTIONAL: (error, 0.005), anomaly.NELBO: (nelbo, 10),
+            anomaly.SERRA: (nelbo - zlib_nats, 10), anomaly.FLOOR: (nelbo - floor, 10)}
+
+
+def test_findings_name_the_direction_in_which_the_likelihood_fails_whichever_it_is():
+    """Run with dataset="fashion_mnist", the failing direction is the one trained here (`other`)."""
+    left_out = _comparison("trained on Fashion-MNIST: left-out Sandal", "Fashion-MNIST", "other garments",
+                           "images of Sandal", _scores(0.02, 250, 2500, 180), _scores(0.05, 320, 2000, 150))
+    here_fails = _comparison("trained on Fashion-MNIST: MNIST", "Fashion-MNIST", "Fashion-MNIST images",
+                             "MNIST images", _scores(0.02, 260, 2600, 180), _scores(0.06, 240, 1100, 45))
+    there_works = _comparison("trained on MNIST: Fashion-MNIST", "MNIST", "MNIST images",
+                              "Fashion-MNIST images", _scores(0.02, 120, 1100, 45), _scores(0.1, 800, 2600, 180))
+    text = anomaly.findings({c.title: c for c in (left_out, here_fails, there_works)}, false_alarm_rate=0.025)
+    assert "at a 2.5% false-alarm rate" in text
+    assert "**Both directions.** Trained on Fashion-MNIST, the VAE gives MNIST images a median negative ELBO" in text
+    assert "*more* likely" in text and re.search(r"median of 4\d nats for MNIST images against 1[78]\d", text)
+    assert "The MNIST images are the simpler images" in text  # why the ELBO fails, in its own bullet
+    assert re.search(r"Trained on MNIST, zlib's length grows by a median of 1,[45]\d\d nats", text)  # why zlib overshoots
+    assert "**Across the 3 comparisons**" in text
+
+
+def test_findings_without_the_other_data_set_say_why_and_claim_nothing_about_it():
+    left_out = _comparison("trained on MNIST: left-out digit 1", "MNIST", "MNIST images other than digit 1",
+                           "images of digit 1", _scores(0.03, 120, 1200, 50), _scores(0.015, 60, 700, 20))
+    text = anomaly.findings({left_out.title: left_out, "a": "it could not be loaded", "b": "it could not be loaded"},
+                            false_alarm_rate=0.05)
+    assert "ranks them the wrong way round" in text and "The images of digit 1 are the simpler images" in text
+    assert "Not compared in this run: it could not be loaded" in text
+    assert "Both directions" not in text and "Across" not in text
+    with pytest.raises(ValueError, match="made must be the dict of three comparisons"):
+        anomaly.findings({left_out.title: left_out}, false_alarm_rate=0.05)
