@@ -1,6 +1,11 @@
-"""Keras, imported once for the whole package, without TensorFlow's C++ start-up chatter.
+"""Keras, imported once for the whole package, and everything that differs between its backends.
 
-TensorFlow writes lines such as ``oneDNN custom operations are on`` and ``Could not find cuda
+aekit runs on Keras's TensorFlow backend (the default) and its JAX backend (``KERAS_BACKEND=jax``).
+Models and losses are ``keras.ops``; only the compiled training epoch and the switch to
+deterministic kernels depend on the backend, and both are here (:func:`epoch_runner`,
+:func:`make_deterministic`).
+
+On TensorFlow, TensorFlow writes lines such as ``oneDNN custom operations are on`` and ``Could not find cuda
 drivers`` to the process's stderr while it loads, before its own log level applies. A notebook
 shows them as red error boxes, so aekit imports Keras with file descriptor 2 captured, then
 passes on every line that is not one of those known start-up messages. Once Keras is in, it
@@ -65,3 +70,125 @@ def register_variations() -> None:
 
 
 _registered = False
+
+
+def make_deterministic() -> None:
+    """Ask the backend for repeatable results: TensorFlow's op determinism (JAX on a CPU is
+    deterministic already)."""
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+
+
+def epoch_runner(model, x_train, x_val, batch_size: int, seed: int, schedule):
+    """Compile ``model`` (an aekit model) with Adam following the learning-rate ``schedule`` and
+    return ``(run_epoch, evaluate)``.
+
+    ``run_epoch(epoch)`` shuffles ``x_train`` (from ``seed`` and ``epoch``), takes a gradient step
+    on the model's own loss per batch (the last, smaller batch kept, as Keras does) and returns
+    the mean of each of its ``loss_names`` over the steps; ``evaluate()`` returns them on ``x_val``
+    (None without it). The data stay on the device and each epoch is one compiled call.
+    """
+    name = keras.backend.backend()
+    if name == "tensorflow":
+        return _tensorflow_runner(model, x_train, x_val, batch_size, seed, schedule)
+    if name == "jax":
+        return _jax_runner(model, x_train, x_val, batch_size, seed, schedule)
+    raise RuntimeError(f"aekit.train runs on the 'tensorflow' and 'jax' Keras backends, not on {name!r}: "
+                       f"set KERAS_BACKEND before Keras is imported")
+
+
+def _tensorflow_runner(model, x_train, x_val, batch_size, seed, schedule):
+    import math
+
+    import tensorflow as tf
+
+    model.compile(optimizer=keras.optimizers.Adam(schedule))
+    model.optimizer.build(model.trainable_variables)
+    n, losses, variables = len(x_train), model.losses_for, model.trainable_variables
+    steps, n_losses = math.ceil(n / batch_size), len(model.loss_names)
+
+    @tf.function
+    def run_epoch(x, seeds):
+        order = tf.random.experimental.stateless_shuffle(tf.range(n), seed=seeds)
+        totals = [tf.constant(0.0)] * n_losses
+        for step in tf.range(steps):
+            batch = tf.gather(x, order[step * batch_size:(step + 1) * batch_size])
+            with tf.GradientTape() as tape:
+                values = losses(batch, training=True)
+            model.optimizer.apply(tape.gradient(values[0], variables), variables)
+            totals = [total + value for total, value in zip(totals, values)]
+        return [t / steps for t in totals]
+
+    evaluate = tf.function(lambda x: losses(x, training=False))
+    x_train = tf.constant(x_train)
+    x_val = None if x_val is None else tf.constant(x_val)
+    return (lambda epoch: [float(v) for v in run_epoch(x_train, tf.constant([seed, epoch]))],
+            None if x_val is None else lambda: [float(v) for v in evaluate(x_val)])
+
+
+def _jax_runner(model, x_train, x_val, batch_size, seed, schedule):
+    import jax
+    import jax.numpy as jnp
+
+    # A number, not the schedule: each step gets its rate from the epoch's table (below), because
+    # the schedule's scalar arithmetic inside the compiled loop costs ~15 % of an epoch.
+    model.compile(optimizer=keras.optimizers.Adam(schedule.initial_learning_rate))
+    model.optimizer.build(model.trainable_variables)
+    n = len(x_train)
+    full, rest = divmod(n, batch_size)
+    steps = full + (rest > 0)
+    groups = (model.trainable_variables, model.non_trainable_variables, model.optimizer.variables)
+    rate_slot = next(i for i, v in enumerate(groups[2]) if v is model.optimizer.learning_rate)
+
+    def losses(trainable, others, images, training):
+        """The model's losses with these weights, and its non-trainable state after the call
+        (a sampling layer's seed advances)."""
+        mapping = [*zip(groups[0], trainable), *zip(groups[1], others)]
+        with keras.StatelessScope(state_mapping=mapping) as scope:
+            values = model.losses_for(images, training=training)
+        after = [scope.get_current_value(v) for v in groups[1]]
+        return values, [new if new is not None else old for new, old in zip(after, others)]
+
+    def step(state, images, rate):
+        trainable, others, slots = state
+        slots = [rate if i == rate_slot else slot for i, slot in enumerate(slots)]
+
+        def total(weights):
+            values, others_after = losses(weights, others, images, True)
+            return values[0], (values, others_after)
+
+        (_, (values, others)), gradients = jax.value_and_grad(total, has_aux=True)(trainable)
+        trainable, slots = model.optimizer.stateless_apply(slots, gradients, trainable)
+        return (list(trainable), list(others), list(slots)), jnp.stack(values)
+
+    @jax.jit
+    def run_epoch(state, x, key, rates):
+        order = jax.random.permutation(key, n)
+        state, values = jax.lax.scan(lambda carry, batch: step(carry, x[batch[0]], batch[1]), state,
+                                     (order[:full * batch_size].reshape(full, batch_size), rates[:full]))
+        totals = values.sum(axis=0)
+        if rest:  # the last, smaller batch: one more step outside the scan, whose batches are equal
+            state, last = step(state, x[order[full * batch_size:]], rates[full])
+            totals = totals + last
+        return state, totals / steps
+
+    @jax.jit
+    def evaluate(trainable, others, x):
+        return jnp.stack(losses(trainable, others, x, False)[0])
+
+    x_train, key = jnp.asarray(x_train), jax.random.key(seed)
+    x_val = None if x_val is None else jnp.asarray(x_val)
+
+    def run(epoch):
+        state = tuple([v.value for v in group] for group in groups)
+        rates = schedule(jnp.arange(epoch * steps, (epoch + 1) * steps))
+        state, means = run_epoch(state, x_train, jax.random.fold_in(key, epoch), rates)
+        for group, values in zip(groups, state):  # the Keras variables hold the result, as on TensorFlow
+            for variable, value in zip(group, values):
+                variable.assign(value)
+        return [float(v) for v in means]
+
+    return run, None if x_val is None else (
+        lambda: [float(v) for v in evaluate([v.value for v in groups[0]], [v.value for v in groups[1]], x_val)])

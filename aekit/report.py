@@ -1,12 +1,13 @@
 """Regenerate the report: run every notebook with papermill, refresh figures/, export HTML.
 
     python -m aekit report [--output DIR] [-p NAME VALUE]... [-f params.yaml] [--only q2]
-                           [--quick] [--data SOURCE] [--refresh-committed]
+                           [--quick] [--data SOURCE] [--backend jax] [--refresh-committed]
 
 Notebooks run in a build folder, never over the committed ones (unless ``--refresh-committed``),
 and write their figures there. Only a run with the notebooks' own defaults copies them into
 ``figures/``, and only once every notebook has succeeded: a failed run, a ``--quick`` smoke run
-or a run with other parameters leaves the committed figures as they are.
+a run with other parameters or on another Keras backend than TensorFlow leaves the committed
+figures as they are.
 """
 
 from __future__ import annotations
@@ -128,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--quick", action="store_true",
                         help=f"fast smoke configuration: {', '.join(f'{k}={v}' for k, v in QUICK.items())}")
     report.add_argument("--data", metavar="SOURCE", help="data_source for every notebook: auto, keras, sample or a path")
+    report.add_argument("--backend", choices=BACKENDS,
+                        help="Keras backend the notebooks run on (default: KERAS_BACKEND, else tensorflow)")
     report.add_argument("--jobs", type=int, default=2,
                         help="notebooks run at once (default: 2, one per core of a small machine)")
     report.add_argument("--refresh-committed", action="store_true",
@@ -143,10 +146,14 @@ def main(argv: list[str] | None = None) -> int:
         return _links(args.notebooks, args.pyproject)
     previous = signal.signal(signal.SIGTERM, _interrupted), signal.getsignal(signal.SIGINT)
     try:
+        backend = _choose_backend(args.backend)
         if args.refresh_committed:
             if args.parameter or args.parameters_file or args.quick or args.data or args.variations:
                 raise ReportError("--refresh-committed runs the notebooks with their own defaults: "
                                   "it takes no -p, -f, --quick, --data or --variations")
+            if backend != BACKENDS[0]:
+                raise ReportError("--refresh-committed stores the outputs nbval compares, which are "
+                                  "TensorFlow's: run it without --backend (or KERAS_BACKEND=tensorflow)")
             results = refresh_committed(args.notebooks, args.output, only=args.only)
         else:
             overrides = {name: _parse_value(value) for name, value in args.parameter}
@@ -170,6 +177,25 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, previous[0])
         signal.signal(signal.SIGINT, previous[1])
     return 0 if all(r.status == "ok" for r in results) else 1
+
+
+BACKENDS = ("tensorflow", "jax")  # the Keras backends aekit trains on; the first is the default
+
+
+def _choose_backend(requested: str | None) -> str:
+    """The Keras backend for the notebooks (they inherit KERAS_BACKEND): ``requested``, else the
+    environment's, else TensorFlow; an error if it is not one aekit runs on or is not installed."""
+    import importlib.util
+
+    backend = requested or os.environ.get("KERAS_BACKEND") or BACKENDS[0]
+    if backend not in BACKENDS:
+        raise ReportError(f"the Keras backend must be one of {', '.join(BACKENDS)}, got {backend!r} "
+                          f"(from {'--backend' if requested else 'KERAS_BACKEND'})")
+    if importlib.util.find_spec(backend) is None:
+        raise ReportError(f"the Keras backend {backend!r} is not installed: pip install 'aekit[{backend}]'"
+                          if backend == "jax" else f"the Keras backend {backend!r} is not installed")
+    os.environ["KERAS_BACKEND"] = backend
+    return backend
 
 
 def _from_notebooks(source: str, notebooks_dir: Path) -> str:
@@ -203,14 +229,15 @@ def run_report(notebooks_dir: Path, output_dir: Path, figures_dir: Path, *, over
 
     ``variations`` (names, or ["all"]) runs the notebook that declares ``variation`` (Q1) once
     for each, into pages named ``q1_<variation>``. Only a run of the notebooks with their own
-    defaults (no overrides, no parameters file, no variations, not ``quick``) refreshes
-    ``figures_dir``, and only once every notebook has succeeded. Raises NotebookFailed, after
+    defaults (no overrides, no parameters file, no variations, not ``quick``) on TensorFlow
+    refreshes ``figures_dir``, and only once every notebook has succeeded. Raises NotebookFailed, after
     printing the summary, if a notebook fails.
     """
     notebooks = _select(notebooks_dir, only)
     parameters = _plan_parameters(notebooks, overrides or {}, per_notebook or {}, quick)
     results = _pages(notebooks, parameters, list(variations), output_dir)
-    refresh = not (overrides or per_notebook or quick or variations)
+    refresh = not (overrides or per_notebook or quick or variations
+                   or os.environ.get("KERAS_BACKEND", BACKENDS[0]) != BACKENDS[0])
     with _locked(output_dir), _Children() as children:
         return _run(results, refresh, output_dir, figures_dir, notebooks_dir, jobs, children, log)
 

@@ -69,7 +69,7 @@ def main() -> None:
         ("held-out MSE after the whole budget", f"{base['final_mse']:.4f}", f"{fast['final_mse']:.4f}", ""),
         ("training seconds for the whole budget", f"{base['train_s']:.1f}", f"{fast['train_s']:.1f}", ""),
         ("2-D VAE held-out negative ELBO (nats)", "", f"{vae['nelbo']:.1f} ({vae['train_s']:.1f} s)", ""),
-        ("report regeneration, both notebooks (s)", "",
+        ("report regeneration, every notebook (s)", "",
          "skipped" if args.skip_report else f"{report_seconds:.1f}", ""),
     ]
     widths = [max(len(row[i]) for row in table) for i in range(4)]
