@@ -585,8 +585,8 @@ def plot_score_histograms(comparisons: Mapping[str, object], *, title: str | Non
             if c == 0:
                 ax.set_ylabel(score.replace(": ", ":\n"), fontsize=8)
             if isinstance(comparison, str):
-                if r == 0:
-                    _say(ax, comparison)
+                if r == 0:  # a small panel: the start of the reason (the ROC figure has it whole)
+                    _say(ax, textwrap.shorten(comparison, width=110, placeholder=" …"))
                 ax.set_xticks([])
                 continue
             normal, anomalous = comparison.normal[score], comparison.anomalous[score]
