@@ -641,7 +641,8 @@ def plot_extremes(images, reconstructions, scores, captions: Sequence[str], *, n
                                       vmin=0.0, vmax=top, interpolation="nearest")
                 else:
                     _show(ax, picture.reshape(shape))
-            axes[3 * b, c].set_title(f"{captions[index]}\nscore {scores[index]:.3g}", fontsize=8, pad=3)
+            heading = str(captions[index]).replace(": ", ":\n")  # "Fashion-MNIST:\nPullover" fits a panel
+            axes[3 * b, c].set_title(f"{heading}\nscore {scores[index]:.3g}", fontsize=8, pad=3)
         for r, label in enumerate(("image", "reconstruction", "squared error")):
             axes[3 * b + r, 0].set_ylabel(f"{name}:\n{label}" if r == 0 else label, rotation=0,
                                           ha="right", va="center", fontsize=9)
