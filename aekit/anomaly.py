@@ -45,10 +45,13 @@ def reconstruct(model, images) -> np.ndarray:
     return decode(model.decoder, encode(model.encoder, images))
 
 
-def reconstruction_error(model, images) -> np.ndarray:
-    """Each image's mean squared error per pixel after ``model`` (an aekit model) reconstructs it."""
+def reconstruction_error(model, images, reconstructions=None) -> np.ndarray:
+    """Each image's mean squared error per pixel after ``model`` (an aekit model) reconstructs it;
+    pass ``reconstructions`` if you have them already, and they are not computed again."""
     images = check_images("images", images)
-    return np.mean((reconstruct(model, images) - images) ** 2, axis=1)
+    if reconstructions is None:
+        reconstructions = reconstruct(model, images)
+    return np.mean((check_images("reconstructions", reconstructions, images.shape[1]) - images) ** 2, axis=1)
 
 
 def complexity(images) -> np.ndarray:
