@@ -3,7 +3,7 @@
 aekit runs on Keras's TensorFlow backend (the default) and its JAX backend (``KERAS_BACKEND=jax``).
 Models and losses are ``keras.ops``; only the compiled training epoch and the switch to
 deterministic kernels depend on the backend, and both are here (:func:`epoch_runner`,
-:func:`make_deterministic`).
+:func:`make_deterministic`, :func:`seed_keras`).
 
 On TensorFlow, TensorFlow writes lines such as ``oneDNN custom operations are on`` and ``Could not find cuda
 drivers`` to the process's stderr while it loads, before its own log level applies. A notebook
@@ -13,10 +13,13 @@ registers every variation's classes with it, so saved models load.
 """
 
 import os
+import random
 import re
 import sys
 import tempfile
 import warnings
+
+import numpy as np
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -70,6 +73,23 @@ def register_variations() -> None:
 
 
 _registered = False
+
+
+def seed_keras(seed: int) -> None:
+    """Seed Python, NumPy and Keras's global seed generator, as ``keras.utils.set_random_seed``
+    does, but without importing TensorFlow on JAX (Keras seeds it too, for tf.data; loading it
+    costs 3.5 s and 400 MB here, and aekit needs none of it)."""
+    if keras.backend.backend() == "tensorflow":
+        keras.utils.set_random_seed(seed)
+        return
+    from keras.src.backend.common import global_state  # Keras has no public way to do this alone
+    from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
+    from keras.src.utils.rng_utils import GLOBAL_RANDOM_SEED
+
+    random.seed(seed)
+    np.random.seed(seed)
+    global_state.set_global_attribute(GLOBAL_RANDOM_SEED, seed)
+    global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, None)
 
 
 def make_deterministic() -> None:
@@ -132,8 +152,8 @@ def _jax_runner(model, x_train, x_val, batch_size, seed, schedule):
     import jax
     import jax.numpy as jnp
 
-    # A number, not the schedule: each step gets its rate from the epoch's table (below), because
-    # the schedule's scalar arithmetic inside the compiled loop costs ~15 % of an epoch.
+    # A number, not the schedule: each step gets its rate from a table computed once per epoch,
+    # before the loop (below), because the schedule's scalar arithmetic at each step costs ~15 %.
     model.compile(optimizer=keras.optimizers.Adam(schedule.initial_learning_rate))
     model.optimizer.build(model.trainable_variables)
     n = len(x_train)
@@ -163,9 +183,9 @@ def _jax_runner(model, x_train, x_val, batch_size, seed, schedule):
         trainable, slots = model.optimizer.stateless_apply(slots, gradients, trainable)
         return (list(trainable), list(others), list(slots)), jnp.stack(values)
 
-    @jax.jit
-    def run_epoch(state, x, key, rates):
-        order = jax.random.permutation(key, n)
+    def run_epoch(state, x, epoch):
+        order = jax.random.permutation(jax.random.fold_in(jax.random.key(seed), epoch), n)
+        rates = schedule(epoch * float(steps) + jnp.arange(steps, dtype="float32"))
         state, values = jax.lax.scan(lambda carry, batch: step(carry, x[batch[0]], batch[1]), state,
                                      (order[:full * batch_size].reshape(full, batch_size), rates[:full]))
         totals = values.sum(axis=0)
@@ -178,17 +198,38 @@ def _jax_runner(model, x_train, x_val, batch_size, seed, schedule):
     def evaluate(trainable, others, x):
         return jnp.stack(losses(trainable, others, x, False)[0])
 
-    x_train, key = jnp.asarray(x_train), jax.random.key(seed)
+    x_train = jnp.asarray(x_train)
     x_val = None if x_val is None else jnp.asarray(x_val)
 
+    def state_now():
+        return tuple([v.value for v in group] for group in groups)
+
+    run_epoch = _compile_in_place(run_epoch, state_now(), x_train, 0)
+
     def run(epoch):
-        state = tuple([v.value for v in group] for group in groups)
-        rates = schedule(jnp.arange(epoch * steps, (epoch + 1) * steps))
-        state, means = run_epoch(state, x_train, jax.random.fold_in(key, epoch), rates)
+        state, means = run_epoch(state_now(), x_train, epoch)
         for group, values in zip(groups, state):  # the Keras variables hold the result, as on TensorFlow
             for variable, value in zip(group, values):
                 variable.assign(value)
-        return [float(v) for v in means]
+        return means.tolist()
 
     return run, None if x_val is None else (
-        lambda: [float(v) for v in evaluate([v.value for v in groups[0]], [v.value for v in groups[1]], x_val)])
+        lambda: evaluate(*state_now()[:2], x_val).tolist())
+
+
+def _compile_in_place(function, *example):
+    """``jax.jit(function)`` compiled for arguments like ``example``, with XLA's region analysis
+    for copy insertion where this XLA has it.
+
+    Without it, XLA:CPU copies every weight matrix that the backward pass reads (the decoder's
+    64 × 784 kernel, say) at each step of the epoch's loop, because it cannot prove that the
+    read comes before the in-place update; benchmarks/bench_backends.py measures the gain."""
+    import jax
+
+    lowered = jax.jit(function).lower(*example)
+    try:
+        return lowered.compile({"xla_cpu_copy_insertion_use_region_analysis": True})
+    except jax.errors.JaxRuntimeError as error:
+        if "No such compile option" not in str(error):
+            raise
+        return lowered.compile()

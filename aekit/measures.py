@@ -9,7 +9,7 @@ import dataclasses
 import numpy as np
 
 from aekit._checks import check_array, check_images, check_int, check_labels, check_model
-from aekit.backend import keras
+from aekit.backend import keras, seed_keras
 
 _INK_THRESHOLD = 0.5  # a pixel is part of the stroke above half intensity
 
@@ -187,7 +187,7 @@ def train_classifier(x_train, y_train, *, epochs: int = 15, seed: int = 0) -> ke
         raise ValueError(f"y_train must hold at least two distinct classes to train a classifier, "
                          f"got only {y_train[0]}")
     epochs = check_int("epochs", epochs, 1, 1000)
-    keras.utils.set_random_seed(check_int("seed", seed, 0, 2**31 - 1))
+    seed_keras(check_int("seed", seed, 0, 2**31 - 1))
     classifier = keras.Sequential([keras.Input((x_train.shape[1],)),
                                    keras.layers.Dense(128, activation="relu"),
                                    keras.layers.Dense(classes, activation="softmax")], name="classifier")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-import random
 
 import numpy as np
 
-from aekit.backend import epoch_runner, keras, make_deterministic
+from aekit.backend import epoch_runner, keras, make_deterministic, seed_keras
 
 from aekit._checks import check_float, check_images, check_int
 from aekit.models import Autoencoder, model_widths
@@ -18,9 +17,7 @@ _FINAL_LR_SHARE = 0.05
 def set_seed(seed: int) -> None:
     """Seed Python, NumPy and Keras, and make the backend's kernels deterministic."""
     seed = check_int("seed", seed, 0, 2**31 - 1)
-    random.seed(seed)
-    np.random.seed(seed)
-    keras.utils.set_random_seed(seed)
+    seed_keras(seed)
     make_deterministic()
 
 
