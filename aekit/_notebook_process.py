@@ -4,30 +4,42 @@
 
 A process of its own because papermill's ``cwd`` changes the working directory of the whole
 process. It dies with the runner, even one killed with SIGKILL (Linux: the parent-death signal),
-and on SIGTERM it stops its kernel before it exits, so no kernel outlives an interrupted report.
+and on SIGTERM it stops its kernel and removes its temporary files before it exits, so no kernel
+and no file outlives an interrupted report.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sys
+import tempfile
 
 
 def main(argv: list[str]) -> int:
+    global _private
     notebook, output, cwd, parameters, parent = argv
     _die_with(int(parent))
     signal.signal(signal.SIGTERM, _stop)
-    import papermill
-
+    # This process's temporary files (the kernel's connection file among them) go to a folder of
+    # its own, removed however the process ends: a stopped kernel never removes its file itself.
+    _private = tempfile.tempdir = tempfile.mkdtemp(prefix="aekit-notebook-")
     try:
+        import papermill
+
         papermill.execute_notebook(notebook, output, cwd=cwd, parameters=json.loads(parameters),
                                    progress_bar=False, log_output=False)
     except papermill.PapermillExecutionError as error:
         print(f"{error.ename}: {error.evalue}", file=sys.stderr)
         return 1
+    finally:
+        shutil.rmtree(_private, ignore_errors=True)
     return 0
+
+
+_private = None
 
 
 def _die_with(parent: int) -> None:
@@ -54,6 +66,8 @@ def _stop(*_) -> None:
                 child.kill()
             except psutil.Error:
                 pass  # already gone
+    if _private is not None:
+        shutil.rmtree(_private, ignore_errors=True)
     os._exit(128 + signal.SIGTERM)
 
 

@@ -1,6 +1,7 @@
 """The report runner: `python -m aekit report` as an instructor uses it."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -160,20 +161,23 @@ def test_parallel_runs_leave_the_working_directory_alone(project):
 
 
 @pytest.mark.parametrize("how", ["SIGTERM", "SIGINT", "SIGKILL"])
-def test_a_killed_runner_leaves_no_process_and_no_partial_output(project, how):
+def test_a_killed_runner_leaves_no_process_and_no_partial_output(project, how, tmp_path):
     """SIGTERM and Ctrl-C stop every notebook process and kernel and remove what they half wrote;
-    after SIGKILL the notebook processes die with the runner (Linux's parent-death signal)."""
+    after SIGKILL the notebook processes die with the runner (Linux's parent-death signal). None
+    leaves a temporary file behind (a kernel's connection file, say)."""
     import signal
     import time
 
     import psutil
 
     notebooks, figures, output = project
+    (temporary := tmp_path / "temporary").mkdir()
     for name in ("a_first", "b_second"):
         make_notebook(notebooks, name, "import time\ntime.sleep(120)")
     runner = subprocess.Popen(
         [sys.executable, "-m", "aekit", "report", "--notebooks", str(notebooks), "--figures",
          str(figures), "--output", str(output)], stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "TMPDIR": str(temporary)},
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal starts it
     deadline = time.monotonic() + 60
     while True:  # until both kernels have run for a while (they sit in the sleeping cell)
@@ -198,6 +202,7 @@ def test_a_killed_runner_leaves_no_process_and_no_partial_output(project, how):
         time.sleep(0.05)
     assert sorted(p.name for p in figures.iterdir()) == ["a_first.png", "b_second.png"]
     assert (figures / "a_first.png").read_bytes() == b"old"
+    assert [p.name for p in temporary.rglob("*")] == []
     if how != "SIGKILL":
         stderr = runner.stderr.read()
         assert runner.returncode == 130 and "interrupted" in stderr, (runner.returncode, stderr[-3000:])
