@@ -1,17 +1,18 @@
 """Keras, imported once for the whole package, and everything that differs between its backends.
 
 aekit runs on Keras's TensorFlow backend (the default) and its JAX backend (``KERAS_BACKEND=jax``).
-Models and losses are ``keras.ops``; only the compiled training epoch and the switch to
-deterministic kernels depend on the backend, and both are here (:func:`epoch_runner`,
-:func:`make_deterministic`, :func:`seed_keras`).
+Models and losses are ``keras.ops``; only the compiled training epoch, seeding and the switch to
+deterministic kernels depend on the backend, and all three are here (:func:`epoch_runner`,
+:func:`seed_keras`, :func:`make_deterministic`).
 
-On TensorFlow, TensorFlow writes lines such as ``oneDNN custom operations are on`` and ``Could not find cuda
+On its backend, TensorFlow writes lines such as ``oneDNN custom operations are on`` and ``Could not find cuda
 drivers`` to the process's stderr while it loads, before its own log level applies. A notebook
 shows them as red error boxes, so aekit imports Keras with file descriptor 2 captured, then
 passes on every line that is not one of those known start-up messages. Once Keras is in, it
 registers every variation's classes with it, so saved models load.
 """
 
+import math
 import os
 import random
 import re
@@ -123,8 +124,6 @@ def epoch_runner(model, x_train, x_val, batch_size: int, seed: int, schedule):
 
 
 def _tensorflow_runner(model, x_train, x_val, batch_size, seed, schedule):
-    import math
-
     import tensorflow as tf
 
     model.compile(optimizer=keras.optimizers.Adam(schedule))

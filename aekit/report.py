@@ -550,7 +550,7 @@ def _write_index(output_dir: Path, results: list[Result]) -> None:
 
     versions = next((r.record["versions"] for r in results if r.record.get("versions")), [])
     header = [("generated", datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")),
-              ("machine", f"{_cpu_name()}, {os.cpu_count()} cores, {platform.system()}"),
+              ("machine", f"{cpu_name()}, {os.cpu_count()} cores, {platform.system()}"),
               ("versions", ", ".join(f"{k} {v}" for k, v in versions) or "—")]
     rows = [{"name": r.name, "status": r.status, "seconds": r.seconds,
              "data": r.record.get("data"), "results": r.record.get("results"),
@@ -574,7 +574,8 @@ def _comparison(results: list[Result]) -> list[list[str]]:
     return rows if len(rows) > 1 else []
 
 
-def _cpu_name() -> str:
+def cpu_name() -> str:
+    """The CPU's model name (Linux), else what the platform module knows."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import time
-from pathlib import Path
+
+from _common import SHARED_DATA, machine
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
 
 
 def main() -> None:
@@ -35,9 +33,9 @@ def main() -> None:
     from aekit import anomaly
 
     train = aekit.load_mnist(args.train_data)
-    t10k = aekit.load_mnist(SHARED / "mnist-t10k")
-    fashion = aekit.load_fashion_mnist(SHARED / "fashion-mnist")
-    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; training: "
+    t10k = aekit.load_mnist(SHARED_DATA / "mnist-t10k")
+    fashion = aekit.load_fashion_mnist(SHARED_DATA / "fashion-mnist")
+    print(f"Machine: {machine()}; training: "
           f"{train.source}; test: the official MNIST and Fashion-MNIST test sets (10,000 each)\n")
     header = "| left out | " + " | ".join(anomaly.SCORES) + " | other data set: " + " | ".join(anomaly.SCORES) + " |"
     print(header, "|---|" + "---|" * 2 * len(anomaly.SCORES), sep="\n", flush=True)

@@ -25,14 +25,13 @@ import json
 import os
 import platform
 import statistics
-import subprocess
-import sys
 import time
 from datetime import date
-from pathlib import Path
+
+from _common import SHARED_DATA, machine, run_worker
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "fashion-mnist"
+SHARED = SHARED_DATA / "fashion-mnist"
 CONTENDERS = {  # name: (Keras backend, label)
     "fit-tensorflow": ("tensorflow", "Keras `fit`, TensorFlow"),
     "fit-jax": ("jax", "Keras `fit`, JAX"),
@@ -67,9 +66,7 @@ def main() -> None:
             for key, found in runs.items()}
     side_by_side = {batch: _in_subprocess(args, "side-by-side", batch)["ratios"] for batch in batches}
     versions = {key: value for row in rows.values() for key, value in row["versions"].items()}
-    from aekit.report import _cpu_name
-
-    print(f"\nMachine: {_cpu_name()}, {os.cpu_count()} cores; {date.today().isoformat()}; Python "
+    print(f"\nMachine: {machine()}; {date.today().isoformat()}; Python "
           f"{platform.python_version()}, " + ", ".join(f"{k} {v}" for k, v in sorted(versions.items()))
           + f"; data: {rows[('aekit-jax', batches[0])]['source']}\n")
     print(f"| seconds per epoch (median of {args.rounds} processes) | "
@@ -87,13 +84,9 @@ def main() -> None:
 
 def _in_subprocess(args, name: str, batch: int) -> dict:
     backend = CONTENDERS[name][0] if name in CONTENDERS else "jax"  # side by side: aekit and JAX
-    done = subprocess.run([sys.executable, __file__, "--data", args.data, "--repeats", str(args.repeats),
-                           "--pairs", str(args.pairs), "--worker", name, str(batch)],
-                          env={**os.environ, "KERAS_BACKEND": backend}, capture_output=True, text=True)
-    if done.returncode:
-        sys.exit(f"{name} at batch {batch} failed:\n{done.stderr[-3000:]}")
-    print(f"{name}, batch {batch}: {done.stdout.strip()}", file=sys.stderr, flush=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_worker(__file__, ["--data", args.data, "--repeats", str(args.repeats), "--pairs", str(args.pairs),
+                                 "--worker", name, str(batch)],
+                      label=f"{name}, batch {batch}", env={**os.environ, "KERAS_BACKEND": backend})
 
 
 def _work(args, name: str, batch: int) -> dict:

@@ -18,13 +18,12 @@ import os
 import platform
 import resource
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
+
+from _common import SHARED_DATA, machine, run_worker
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "fashion-mnist"
+SHARED = SHARED_DATA / "fashion-mnist"
 BATCHES = (16, 64, 256)
 
 
@@ -43,7 +42,7 @@ def main() -> None:
     rows = {(path, batch): _in_subprocess(args, path, str(batch)) for batch in BATCHES for path in ("fit", "aekit")}
     budget = {path: _in_subprocess(args, path, "budget") for path in ("fit", "aekit")}
     first = rows[("aekit", 16)]
-    print(f"\nMachine: {_cpu()}, {os.cpu_count()} cores; Python {platform.python_version()}, "
+    print(f"\nMachine: {machine()}; Python {platform.python_version()}, "
           f"TensorFlow {first['tf']}, Keras {first['keras']}; data: {first['source']}\n")
     print("| 60,000 images | Keras `fit` | `aekit.train` | aekit / fit |\n|---|---|---|---|")
     for batch in BATCHES:
@@ -106,24 +105,12 @@ def _work(args, path: str, batch: str) -> dict:
 
 
 def _in_subprocess(args, path: str, batch: str) -> dict:
-    print(f"measuring {path}, {batch} …", file=sys.stderr, flush=True)
-    command = [sys.executable, __file__, "--worker", path, batch, "--data", args.data,
-               "--repeats", str(args.repeats), "--budget", str(args.budget)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise SystemExit(f"{path} {batch} failed:\n{done.stderr[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_worker(__file__, ["--worker", path, batch, "--data", args.data, "--repeats", str(args.repeats),
+                                 "--budget", str(args.budget)], label=f"{path}, {batch}")
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _cpu() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []:
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
 
 
 if __name__ == "__main__":

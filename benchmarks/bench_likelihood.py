@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import time
-from pathlib import Path
+
+from _common import SHARED_DATA, machine
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_T10K = ROOT.parent / "shared" / "data" / "mnist-t10k"
+SHARED_T10K = SHARED_DATA / "mnist-t10k"
 
 
 def main() -> None:
@@ -34,7 +33,7 @@ def main() -> None:
     from aekit import likelihood
 
     train, test = aekit.load_mnist(args.train_data), aekit.load_mnist(args.test_data)
-    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+    print(f"Machine: {machine()}; "
           f"training: {train.source} ({len(train.x_train):,} images); test: {test.source} "
           f"({len(test.x_test):,} images)\n")
     ks = (1, 10, 100, args.k)

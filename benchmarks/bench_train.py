@@ -27,9 +27,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import SHARED_DATA, machine, run_worker
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_T10K = ROOT.parent / "shared" / "data" / "mnist-t10k"
+SHARED_T10K = SHARED_DATA / "mnist-t10k"
 BASELINE = {"optimizer": "Adam(1e-3)", "batch_size": 256, "epochs": 100}
 
 
@@ -49,7 +51,7 @@ def main() -> None:
     rows = {name: _in_subprocess(name, args) for name in ("baseline", "aekit", "vae")}
     report_seconds = None if args.skip_report else _time_report()
     base, fast, vae = rows["baseline"], rows["aekit"], rows["vae"]
-    print(f"\nMachine: {_cpu()}, {os.cpu_count()} cores; Python {platform.python_version()}, "
+    print(f"\nMachine: {machine()}; Python {platform.python_version()}, "
           f"TensorFlow {fast['tf']}, Keras {fast['keras']}")
     print(f"Training data: {fast['train_source']} ({fast['n_train']:,} images); "
           f"held-out: {fast['test_source']} ({fast['n_test']:,} images)\n")
@@ -192,15 +194,9 @@ WORKERS = {"baseline": _baseline, "aekit": _aekit, "vae": _vae}
 
 
 def _in_subprocess(name, args):
-    command = [sys.executable, __file__, "--worker", name, "--train-data", args.train_data,
-               "--repeats", str(args.repeats), "--target-mse", str(args.target_mse)]
-    if args.test_data:
-        command += ["--test-data", args.test_data]
-    print(f"measuring {name} …", file=sys.stderr, flush=True)
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise SystemExit(f"{name} failed:\n{done.stderr[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    arguments = ["--worker", name, "--train-data", args.train_data, "--repeats", str(args.repeats),
+                 "--target-mse", str(args.target_mse)]
+    return run_worker(__file__, arguments + (["--test-data", args.test_data] if args.test_data else []), label=name)
 
 
 def _time_report():
@@ -215,13 +211,6 @@ def _time_report():
 
 def _peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _cpu():
-    for line in Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []:
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
 
 
 def _seconds(value):
