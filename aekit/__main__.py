@@ -1,5 +1,5 @@
-"""``python -m aekit report``: see :mod:`aekit.report`."""
+"""``python -m aekit report`` and ``python -m aekit links``: see :mod:`aekit.report.cli`."""
 
-from aekit.report import main
+from aekit.report.cli import main
 
 raise SystemExit(main())

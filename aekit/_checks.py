@@ -40,7 +40,7 @@ def check_array(name: str, value, *, ndim: tuple[int, ...] | None = (2,)) -> np.
     try:
         array = np.asarray(value, dtype=np.float32)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an array of numbers, got {_describe(value)}") from None
+        raise ValueError(f"{name} must be an array of numbers, got {describe(value)}") from None
     if ndim is not None and array.ndim not in ndim:
         raise ValueError(f"{name} must have {' or '.join(map(str, ndim))} dimensions, got shape {array.shape}")
     finite = np.isfinite(array)
@@ -97,24 +97,10 @@ def check_text(name: str, value) -> str | None:
     return value
 
 
-def check_model(name: str, value):
-    """Return ``value`` if it is a Keras model; otherwise say what was passed."""
-    from aekit.backend import keras
-
-    if not isinstance(value, keras.Model):
-        raise ValueError(f"{name} must be a Keras model (such as the encoder, decoder or model that "
-                         f"aekit.build_autoencoder returns), got {_describe(value)}")
-    return value
-
-
-def _describe(value) -> str:
+def describe(value) -> str:
+    """A value as an error message shows it: its type and a short repr."""
     text = repr(value)
     return f"{type(value).__name__} {text if len(text) <= 40 else text[:37] + '...'}"
-
-
-def check_beta(value) -> float:
-    """The weight of a VAE's KL term: > 0 (at 0 it is no longer a VAE), at most 1000."""
-    return check_float("beta", value, 0.0, 1000.0, low_open=True)
 
 
 def check_choice(name: str, value, choices) -> str:

@@ -1,79 +1,20 @@
-"""Keras, imported once for the whole package, and everything that differs between its backends.
+"""Everything that differs between Keras's backends: seeding, deterministic kernels, and the
+compiled training epoch (:func:`epoch_runner`) on TensorFlow and on JAX.
 
-aekit runs on Keras's TensorFlow backend (the default) and its JAX backend (``KERAS_BACKEND=jax``).
-Models and losses are ``keras.ops``; only the compiled training epoch, seeding and the switch to
-deterministic kernels depend on the backend, and all three are here (:func:`epoch_runner`,
-:func:`seed_keras`, :func:`make_deterministic`).
-
-On its backend, TensorFlow writes lines such as ``oneDNN custom operations are on`` and ``Could not find cuda
-drivers`` to the process's stderr while it loads, before its own log level applies. A notebook
-shows them as red error boxes, so aekit imports Keras with file descriptor 2 captured, then
-passes on every line that is not one of those known start-up messages. Once Keras is in, it
-registers every variation's classes with it, so saved models load.
+Models and losses are ``keras.ops`` and run on either backend. An epoch is one compiled call on
+the device: the data (and labels) stay there, are shuffled together, and each batch takes one
+gradient step per player of the model (:meth:`aekit.models.Trainable.steps`), each player with an
+Adam optimiser of its own that updates only its own weights.
 """
 
+from __future__ import annotations
+
 import math
-import os
 import random
-import re
-import sys
-import tempfile
-import warnings
 
 import numpy as np
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-_CHATTER = re.compile(r"All log messages before absl::InitializeLog|oneDNN custom operations are on|"
-                      r"Could not find cuda drivers|cpu_feature_guard|This TensorFlow binary is optimized|"
-                      r"To enable the following instructions|rebuild TensorFlow with the appropriate|"
-                      r"failed call to cuInit|Unable to register cu(DNN|FFT|BLAS) factory|TF-TRT Warning|"
-                      r"computation placer already registered|^\s*$")
-
-
-def _import_keras_quietly():
-    if "keras" in sys.modules:
-        import keras
-        return keras
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as captured:
-        try:
-            os.dup2(captured.fileno(), 2)
-            import keras
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            captured.seek(0)
-            lines = captured.read().decode(errors="replace").splitlines()
-    kept = [line for line in lines if not _CHATTER.search(line)]
-    if kept:
-        print("\n".join(kept), file=sys.stderr)
-    return keras
-
-
-keras = _import_keras_quietly()
-
-
-def register_variations() -> None:
-    """Import every variation so Keras knows their classes (a broken one is reported, not fatal).
-
-    aekit's import hook (in ``aekit/__init__.py``) calls this once no aekit module is half-imported."""
-    global _registered
-    if _registered:
-        return
-    _registered = True
-    import aekit.variations  # it takes `keras` from this module, set above
-
-    for name in aekit.variations.names():
-        try:
-            aekit.variations.get(name)
-        except Exception as error:  # a variation with a bug must not break every import of Keras
-            warnings.warn(f"aekit could not load the variation {name!r}: {error}", stacklevel=2)
-
-
-_registered = False
+from aekit._keras import keras
 
 
 def seed_keras(seed: int) -> None:
@@ -93,130 +34,167 @@ def seed_keras(seed: int) -> None:
             global_state.set_global_attribute(GLOBAL_RANDOM_SEED, seed)
             global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, None)
             return
-    keras.utils.set_random_seed(seed)  # seeds TensorFlow too, and PyTorch on torch
+    keras.utils.set_random_seed(seed)
 
 
 def make_deterministic() -> None:
     """Ask the backend for repeatable results: TensorFlow's op determinism (JAX on a CPU is
     deterministic already)."""
     if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
+        import tensorflow as tf  # the backend's own library, loaded only on that backend
 
         tf.config.experimental.enable_op_determinism()
 
 
-def epoch_runner(model, x_train, x_val, batch_size: int, seed: int, schedule):
-    """Compile ``model`` (an aekit model) with Adam following the learning-rate ``schedule`` and
-    return ``(run_epoch, evaluate)``.
+def epoch_runner(model, data: tuple, validation: tuple | None, batch_size: int, seed: int, schedule):
+    """Compile ``model``'s training epoch and return ``(run_epoch, evaluate)``.
 
-    ``run_epoch(epoch)`` shuffles ``x_train`` (from ``seed`` and ``epoch``), takes a gradient step
-    on the model's own loss per batch (the last, smaller batch kept, as Keras does) and returns
-    the mean of each of its ``loss_names`` over the steps; ``evaluate()`` returns them on ``x_val``
-    (None without it). The data stay on the device and each epoch is one compiled call.
+    ``data`` is ``(images,)`` or ``(images, labels)``, ``validation`` the same or None. Each player
+    of ``model.steps()`` gets an Adam optimiser following the learning-rate ``schedule`` (a model
+    with one player is compiled with it, so Keras's ``evaluate``, ``save`` and ``fit`` work
+    afterwards). ``run_epoch(epoch)`` shuffles the data (from ``seed`` and ``epoch``), takes each
+    player's gradient step per batch (the last, smaller batch kept, as Keras does) and returns the
+    mean over the batches of every value the players name; ``evaluate()`` returns them on the
+    validation data (None without it).
     """
+    steps = model.steps()
     name = keras.backend.backend()
     if name == "tensorflow":
-        return _tensorflow_runner(model, x_train, x_val, batch_size, seed, schedule)
-    if name == "jax":
-        return _jax_runner(model, x_train, x_val, batch_size, seed, schedule)
-    raise RuntimeError(f"aekit.train runs on the 'tensorflow' and 'jax' Keras backends, not on {name!r}: "
-                       f"set KERAS_BACKEND before Keras is imported")
+        return _tensorflow_runner(model, steps, data, validation, batch_size, seed, schedule)
+    return _jax_runner(model, steps, data, validation, batch_size, seed, schedule)
 
 
-def _tensorflow_runner(model, x_train, x_val, batch_size, seed, schedule):
-    import tensorflow as tf
+def _optimisers(model, steps, learning_rate):
+    optimisers = [keras.optimizers.Adam(learning_rate, beta_1=step.beta_1) for step in steps]
+    if len(steps) == 1:
+        model.compile(optimizer=optimisers[0])
+    for step, optimiser in zip(steps, optimisers):
+        optimiser.build(step.variables)
+    return optimisers
 
-    model.compile(optimizer=keras.optimizers.Adam(schedule))
-    model.optimizer.build(model.trainable_variables)
-    n, losses, variables = len(x_train), model.losses_for, model.trainable_variables
-    steps, n_losses = math.ceil(n / batch_size), len(model.loss_names)
 
-    @tf.function
-    def run_epoch(x, seeds):
+def _tensorflow_runner(model, steps, data, validation, batch_size, seed, schedule):
+    import tensorflow as tf  # the backend's own library, loaded only on that backend
+
+    optimisers = _optimisers(model, steps, schedule)
+    n = len(data[0])
+    batches = math.ceil(n / batch_size)
+    n_values = sum(len(step.names) for step in steps)
+
+    def run_epoch(*tensors):
+        *tensors, seeds = tensors
         order = tf.random.experimental.stateless_shuffle(tf.range(n), seed=seeds)
-        totals = [tf.constant(0.0)] * n_losses
-        for step in tf.range(steps):
-            batch = tf.gather(x, order[step * batch_size:(step + 1) * batch_size])
-            with tf.GradientTape() as tape:
-                values = losses(batch, training=True)
-            model.optimizer.apply(tape.gradient(values[0], variables), variables)
+        totals = [tf.constant(0.0)] * n_values
+        for b in tf.range(batches):
+            index = order[b * batch_size:(b + 1) * batch_size]
+            batch = [tf.gather(tensor, index) for tensor in tensors]
+            values = []
+            for step, optimiser in zip(steps, optimisers):
+                with tf.GradientTape() as tape:
+                    found = step.losses(*batch, training=True)
+                optimiser.apply(tape.gradient(found[0], step.variables), step.variables)
+                values += list(found)
             totals = [total + value for total, value in zip(totals, values)]
-        return [t / steps for t in totals]
+        return [total / batches for total in totals]
 
-    evaluate = tf.function(lambda x: losses(x, training=False))
-    x_train = tf.constant(x_train)
-    x_val = None if x_val is None else tf.constant(x_val)
-    return (lambda epoch: [float(v) for v in run_epoch(x_train, tf.constant([seed, epoch]))],
-            None if x_val is None else lambda: [float(v) for v in evaluate(x_val)])
+    def evaluate(*tensors):
+        return [value for step in steps for value in step.losses(*tensors, training=False)]
+
+    # Concrete functions, traced once for this model: a tf.function called for many models in one
+    # process (six variations, a sweep) would make TensorFlow warn about retracing.
+    tensors = [tf.constant(array) for array in data]
+    specs = [tf.TensorSpec(t.shape, t.dtype) for t in tensors]
+    compiled = tf.function(run_epoch).get_concrete_function(*specs, tf.TensorSpec([2], tf.int32))
+    run = lambda epoch: [float(v) for v in compiled(*tensors, tf.constant([seed, epoch], tf.int32))]
+    if validation is None:
+        return run, None
+    held_out = [tf.constant(array) for array in validation]
+    checked = tf.function(evaluate).get_concrete_function(*[tf.TensorSpec(t.shape, t.dtype) for t in held_out])
+    return run, lambda: [float(v) for v in checked(*held_out)]
 
 
-def _jax_runner(model, x_train, x_val, batch_size, seed, schedule):
-    import jax
+def _jax_runner(model, steps, data, validation, batch_size, seed, schedule):
+    import jax  # the backend's own library, loaded only on that backend
     import jax.numpy as jnp
 
     # A number, not the schedule: each step gets its rate from a table computed once per epoch,
     # before the loop (below), because the schedule's scalar arithmetic at each step costs ~15 %.
-    model.compile(optimizer=keras.optimizers.Adam(schedule.initial_learning_rate))
-    model.optimizer.build(model.trainable_variables)
-    n = len(x_train)
+    optimisers = _optimisers(model, steps, schedule.initial_learning_rate)
+    n = len(data[0])
     full, rest = divmod(n, batch_size)
-    steps = full + (rest > 0)
-    groups = (model.trainable_variables, model.non_trainable_variables, model.optimizer.variables)
-    rate_slot = next(i for i, v in enumerate(groups[2]) if v is model.optimizer.learning_rate)
+    batches = full + (rest > 0)
+    trainable, others = model.trainable_variables, model.non_trainable_variables
+    position = {id(variable): i for i, variable in enumerate(trainable)}
+    owned = [[position[id(variable)] for variable in step.variables] for step in steps]
+    rate_slots = [next(i for i, v in enumerate(o.variables) if v is o.learning_rate) for o in optimisers]
 
-    def losses(trainable, others, images, training):
-        """The model's losses with these weights, and its non-trainable state after the call
-        (a sampling layer's seed advances)."""
-        mapping = [*zip(groups[0], trainable), *zip(groups[1], others)]
+    def losses(step, trainable_values, other_values, batch, training):
+        """A player's losses with these weights, and the non-trainable state after the call (a
+        sampling layer's seed advances)."""
+        mapping = [*zip(trainable, trainable_values), *zip(others, other_values)]
         with keras.StatelessScope(state_mapping=mapping) as scope:
-            values = model.losses_for(images, training=training)
-        after = [scope.get_current_value(v) for v in groups[1]]
-        return values, [new if new is not None else old for new, old in zip(after, others)]
+            values = step.losses(*batch, training=training)
+        after = [scope.get_current_value(v) for v in others]
+        return values, [new if new is not None else old for new, old in zip(after, other_values)]
 
-    def step(state, images, rate):
-        trainable, others, slots = state
-        slots = [rate if i == rate_slot else slot for i, slot in enumerate(slots)]
+    def update(state, batch, rate):
+        trainable_values, other_values, slots = list(state[0]), state[1], [list(s) for s in state[2]]
+        values = []
+        for k, (step, optimiser) in enumerate(zip(steps, optimisers)):
+            own = [trainable_values[i] for i in owned[k]]
+            slots[k] = [rate if i == rate_slots[k] else slot for i, slot in enumerate(slots[k])]
 
-        def total(weights):
-            values, others_after = losses(weights, others, images, True)
-            return values[0], (values, others_after)
+            def total(weights, k=k, step=step):
+                current = list(trainable_values)
+                for i, weight in zip(owned[k], weights):
+                    current[i] = weight
+                found, others_after = losses(step, current, other_values, batch, True)
+                return found[0], (found, others_after)
 
-        (_, (values, others)), gradients = jax.value_and_grad(total, has_aux=True)(trainable)
-        trainable, slots = model.optimizer.stateless_apply(slots, gradients, trainable)
-        return (list(trainable), list(others), list(slots)), jnp.stack(values)
+            (_, (found, other_values)), gradients = jax.value_and_grad(total, has_aux=True)(own)
+            own, slots[k] = optimiser.stateless_apply(slots[k], gradients, own)
+            for i, weight in zip(owned[k], own):
+                trainable_values[i] = weight
+            slots[k] = list(slots[k])
+            values += list(found)
+        return (trainable_values, list(other_values), slots), jnp.stack(values)
 
-    def run_epoch(state, x, epoch):
+    def run_epoch(state, arrays, epoch):
         order = jax.random.permutation(jax.random.fold_in(jax.random.key(seed), epoch), n)
-        rates = schedule(epoch * float(steps) + jnp.arange(steps, dtype="float32"))
-        state, values = jax.lax.scan(lambda carry, batch: step(carry, x[batch[0]], batch[1]), state,
-                                     (order[:full * batch_size].reshape(full, batch_size), rates[:full]))
+        rates = schedule(epoch * float(batches) + jnp.arange(batches, dtype="float32"))
+        state, values = jax.lax.scan(
+            lambda carry, item: update(carry, tuple(array[item[0]] for array in arrays), item[1]), state,
+            (order[:full * batch_size].reshape(full, batch_size), rates[:full]))
         totals = values.sum(axis=0)
         if rest:  # the last, smaller batch: one more step outside the scan, whose batches are equal
-            state, last = step(state, x[order[full * batch_size:]], rates[full])
+            state, last = update(state, tuple(array[order[full * batch_size:]] for array in arrays), rates[full])
             totals = totals + last
-        return state, totals / steps
+        return state, totals / batches
 
     @jax.jit
-    def evaluate(trainable, others, x):
-        return jnp.stack(losses(trainable, others, x, False)[0])
+    def evaluate(trainable_values, other_values, arrays):
+        return jnp.stack([value for step in steps
+                          for value in losses(step, trainable_values, other_values, arrays, False)[0]])
 
-    x_train = jnp.asarray(x_train)
-    x_val = None if x_val is None else jnp.asarray(x_val)
+    arrays = tuple(jnp.asarray(array) for array in data)
+    held_out = None if validation is None else tuple(jnp.asarray(array) for array in validation)
 
     def state_now():
-        return tuple([v.value for v in group] for group in groups)
+        return ([v.value for v in trainable], [v.value for v in others],
+                [[v.value for v in optimiser.variables] for optimiser in optimisers])
 
-    run_epoch = _compile_with_region_analysis(run_epoch, state_now(), x_train, 0)
+    run_epoch = _compile_with_region_analysis(run_epoch, state_now(), arrays, 0)
 
     def run(epoch):
-        state, means = run_epoch(state_now(), x_train, epoch)
-        for group, values in zip(groups, state):  # the Keras variables hold the result, as on TensorFlow
-            for variable, value in zip(group, values):
+        state, means = run_epoch(state_now(), arrays, epoch)
+        # The Keras variables hold the result, as on TensorFlow.
+        for variables, values in zip([trainable, others] + [o.variables for o in optimisers],
+                                     [state[0], state[1], *state[2]]):
+            for variable, value in zip(variables, values):
                 variable.assign(value)
         return means.tolist()
 
-    return run, None if x_val is None else (
-        lambda: evaluate(*state_now()[:2], x_val).tolist())
+    return run, None if held_out is None else (lambda: evaluate(*state_now()[:2], held_out).tolist())
 
 
 def _compile_with_region_analysis(function, *example):
@@ -225,9 +203,9 @@ def _compile_with_region_analysis(function, *example):
 
     Without it, XLA:CPU copies every weight matrix that the backward pass reads (the decoder's
     64 × 784 kernel, say) at each step of the epoch's loop, because it cannot prove that the
-    read comes before the in-place update (README, *Performance*: 13 % of an epoch at batch 16).
+    read comes before the in-place update (docs/performance.md: 13 % of an epoch at batch 16).
     Other platforms accept the option and ignore it."""
-    import jax
+    import jax  # the backend's own library, loaded only on that backend
 
     lowered = jax.jit(function).lower(*example)
     try:

@@ -21,6 +21,10 @@ import zlib
 from pathlib import Path
 
 import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from aekit._checks import check_float, check_int
+from aekit._keras import keras
 
 DATASETS = ("mnist", "fashion_mnist", "images")
 SOURCES = ("auto", "keras", "sample")
@@ -176,8 +180,6 @@ _SAMPLE_DESCRIPTION = ("embedded sample: 5,000 real MNIST training digits from m
 
 def _read_keras(name: str):
     """Keras's loader (its cache, else its download), with a timeout so an offline machine never hangs."""
-    from aekit.backend import keras
-
     previous = socket.getdefaulttimeout()
     socket.setdefaulttimeout(_DOWNLOAD_TIMEOUT_S)
     try:
@@ -318,10 +320,6 @@ def load_images(folder: str | os.PathLike, *, image_size: int = 64, test_share: 
     ``image_size`` × ``image_size``; the set is in colour if any image is, else in grey. Per
     class, ``test_share`` of the images are held out, always the same ones.
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    from aekit._checks import check_float, check_int
-
     if not isinstance(folder, (str, os.PathLike)) or not os.fspath(folder):
         raise DataError(f"folder must be the path of a folder of images, got {folder!r}")
     root = Path(folder).expanduser()
@@ -338,7 +336,7 @@ def load_images(folder: str | os.PathLike, *, image_size: int = 64, test_share: 
     for path in files:
         try:
             with Image.open(path) as image:
-                pictures.append(_square(ImageOps.exif_transpose(image).convert("RGB"), size, Image))
+                pictures.append(_square(ImageOps.exif_transpose(image).convert("RGB"), size))
         except (OSError, UnidentifiedImageError, ValueError) as error:
             raise DataError(f"{path} could not be read as an image (corrupt, or not a PNG or JPEG): "
                             f"{error}") from None
@@ -369,7 +367,7 @@ def _class_of(root: Path, path: Path) -> str:
     return parts[0] if len(parts) > 1 else ""
 
 
-def _square(image, size: int, Image) -> np.ndarray:
+def _square(image, size: int) -> np.ndarray:
     """Centre-crop to a square, then resize to ``size`` × ``size`` (Lanczos)."""
     side = min(image.size)
     left, top = (image.width - side) // 2, (image.height - side) // 2

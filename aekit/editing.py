@@ -12,9 +12,9 @@ import math
 
 import numpy as np
 
-from aekit._checks import check_images, check_int, check_model
+from aekit._checks import check_images, check_int
+from aekit._keras import check_model, keras
 from aekit._markdown import markdown_table, ordinal
-from aekit.backend import keras
 from aekit.latent import check_adjustments, check_codes, decode, encode
 from aekit.measures import DIGITS, classify, kind_of
 

@@ -5,34 +5,24 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from aekit.backend import keras
 import numpy as np
 
 from aekit._checks import check_array, check_images, check_int
-from aekit.models import model_widths
-
-_CHUNK = 8192  # images per model call: bounded memory, no per-call tracing as with predict()
+from aekit._keras import keras
+from aekit.models.base import call_in_chunks, model_widths
 
 
 def encode(encoder: keras.Model, images) -> np.ndarray:
     """Return the latent codes of ``images`` (n, pixels); for a VAE encoder, the means μ."""
     width, _ = _check_part("encoder", encoder, "images", images, "a decoder (it draws images from codes)")
     images = check_images("images", images, width)
-    chunks = []
-    for start in range(0, len(images), _CHUNK):
-        outputs = encoder(images[start:start + _CHUNK], training=False)
-        chunks.append(keras.ops.convert_to_numpy(outputs[0] if isinstance(outputs, (list, tuple))
-                                                 else outputs))
-    return np.concatenate(chunks).astype(np.float32)
+    return call_in_chunks(encoder, images, output=0 if len(encoder.outputs) > 1 else None)
 
 
 def decode(decoder: keras.Model, codes) -> np.ndarray:
     """Return the images (n, pixels) that ``decoder`` draws for latent ``codes`` (n, latent_dim)."""
     width, _ = _check_part("decoder", decoder, "codes", codes, "an encoder (it maps images to codes)")
-    codes = check_codes("codes", codes, width)
-    return np.concatenate([keras.ops.convert_to_numpy(decoder(codes[start:start + _CHUNK],
-                                                              training=False))
-                           for start in range(0, len(codes), _CHUNK)]).astype(np.float32)
+    return call_in_chunks(decoder, check_codes("codes", codes, width))
 
 
 def _check_part(name, model, data_name, data, other) -> tuple[int, int]:

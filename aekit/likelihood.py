@@ -14,11 +14,14 @@ the binary images published log-likelihoods are measured on.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
-from aekit._checks import check_float, check_images, check_int, check_model
-from aekit.backend import keras
+from aekit._checks import check_float, check_images, check_int
+from aekit._keras import check_model, keras
+from aekit.models.base import CHUNK
+from aekit.models.vae import VAE
 
 ops = keras.ops
 ACTIVE = 0.01  # Burda et al.: a unit is active when Var_x E_q[z_u | x] exceeds this
@@ -35,7 +38,7 @@ def log_likelihood(vae, images, *, k: int = 1000, seed: int = 0) -> np.ndarray:
     """
     posterior = _posterior(vae, images)
     k = check_int("k", k, 1, 1_000_000)
-    estimates = np.full(len(posterior[1]), -np.inf)
+    estimates = np.full(len(posterior.images), -np.inf)
     for rows, log_w in _log_weights(*posterior, k, seed):
         estimates[rows] = np.logaddexp(estimates[rows], _logsumexp(log_w))
     return estimates - math.log(k)
@@ -46,7 +49,7 @@ def elbo(vae, images, *, samples: int = 10, seed: int = 0) -> np.ndarray:
     averaged over ``samples`` draws from q(z | x) (seeded as in :func:`log_likelihood`)."""
     posterior = _posterior(vae, images)
     samples = check_int("samples", samples, 1, 1_000_000)
-    totals = np.zeros(len(posterior[1]))
+    totals = np.zeros(len(posterior.images))
     for rows, log_w in _log_weights(*posterior, samples, seed):
         totals[rows] += log_w.sum(axis=-1)
     return totals / samples
@@ -91,14 +94,15 @@ def active_units(vae, images, *, threshold: float = ACTIVE) -> np.ndarray:
     """Whether each latent element is active: the variance over the images of its posterior mean
     E_q[z_u | x] = μ_u(x) exceeds ``threshold`` (Burda et al.'s measure)."""
     threshold = check_float("threshold", threshold, 0.0, 100.0)
-    z_mean = _posterior(vae, images)[2]
+    z_mean = _posterior(vae, images).z_mean
     return np.var(z_mean, axis=0) > threshold
 
 
 def kl_per_element(vae, images) -> np.ndarray:
     """The KL of q(z_j | x) to the prior N(0, 1) of each latent element j, in nats, averaged over
     the images: the information each element carries (near 0: collapsed to the prior)."""
-    _, _, z_mean, z_log_var = _posterior(vae, images)
+    posterior = _posterior(vae, images)
+    z_mean, z_log_var = posterior.z_mean, posterior.z_log_var
     return np.mean(-0.5 * (1 + z_log_var - z_mean ** 2 - np.exp(z_log_var)), axis=0)
 
 
@@ -110,15 +114,23 @@ def binarise(images, *, seed: int = 0) -> np.ndarray:
     return (rng.random(images.shape) < images).astype(np.float32)
 
 
-def _posterior(vae, images):
-    """``(decoder, images, μ, log σ²)``: an aekit VAE's decoder, the checked images, and the
-    parameters of q(z | x) for each (float64); or an error saying what was passed instead."""
-    from aekit.variations.vae import VAE
+class _Posterior(NamedTuple):
+    """An aekit VAE's decoder, the checked images, and the parameters of q(z | x) for each (float64)."""
 
+    decoder: object
+    images: np.ndarray
+    z_mean: np.ndarray
+    z_log_var: np.ndarray
+
+
+def _posterior(vae, images) -> _Posterior:
+    """The :class:`_Posterior` of ``images`` under ``vae``; or an error saying what was passed instead."""
     check_model("vae", vae)
     if not isinstance(vae, VAE):
         raise ValueError(f"vae must be an aekit VAE (from aekit.build_vae or the vae and beta_vae "
-                         f"variations), got {type(vae).__name__}")
+                         f"models), got {type(vae).__name__}")
     images = check_images("images", images, vae.decoder.output_shape[-1])
-    z_mean, z_log_var = vae.encoder.predict(images, batch_size=1024, verbose=0)[:2]
-    return vae.decoder, images, np.asarray(z_mean, np.float64), np.asarray(z_log_var, np.float64)
+    chunks = [vae.posterior(images[start:start + CHUNK]) for start in range(0, len(images), CHUNK)]
+    z_mean, z_log_var = (np.concatenate([ops.convert_to_numpy(chunk[k]) for chunk in chunks]).astype(np.float64)
+                         for k in (0, 1))
+    return _Posterior(vae.decoder, images, z_mean, z_log_var)

@@ -8,8 +8,9 @@ import dataclasses
 
 import numpy as np
 
-from aekit._checks import check_array, check_images, check_int, check_labels, check_model
-from aekit.backend import keras, seed_keras
+from aekit._checks import check_array, check_images, check_int, check_labels
+from aekit._keras import check_model, keras
+from aekit.backend import seed_keras
 
 _INK_THRESHOLD = 0.5  # a pixel is part of the stroke above half intensity
 

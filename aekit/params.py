@@ -4,6 +4,10 @@
 returns them as attributes (``p.epochs``). A list may be given as its text, as
 ``papermill -p adjust_dims "[0, 2]"`` passes it; a name that papermill injected but the notebook
 does not declare (``-p lattent_dim 3``) is an error, not a warning.
+
+The ranges of the models' settings come from their configs (:mod:`aekit.models`): Q1 declares
+every setting of every variation (``None``: the chosen variation's default), so a new variation
+with a new setting needs its line in Q1's parameters cell and nothing here.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ import difflib
 from pathlib import Path
 from types import SimpleNamespace
 
-from aekit._checks import check_beta, check_choice, check_float, check_int
+from aekit._checks import check_choice, check_float, check_int
 from aekit.data import DATASETS, SOURCES
+from aekit.models.autoencoder import AutoencoderConfig, DenseShape
+from aekit.variations import get, names
 
 _MAX_LIST_TEXT = 1000  # characters: a list of latent elements or factors is short
 
@@ -68,17 +74,28 @@ def _or_default(check):
 
 
 def _variation(name, value):
-    from aekit.variations import get
-
     get(value)  # raises "variation must be one of …"
     return value
 
 
+def _setting(config, name):
+    """The check a model's config states for its setting ``name``."""
+    return config.settings()[name][1].check
+
+
+def _q1_settings() -> dict:
+    """Every setting of every variation (its model's and its measuring ones), checked by the first
+    variation that declares it; the chosen variation checks its own again (beta differs)."""
+    found = {}
+    for variation in map(get, names()):
+        for name, (_, setting) in variation.settings().items():
+            found.setdefault(name, _or_default(setting.check))
+    return found
+
+
 _TRAINING = {"epochs": _int(1, 10_000), "batch_size": _int(1, 100_000),
-             "learning_rate": _float(0.0, 1.0, low_open=True), "hidden_units": _int(1, 4096),
-             "latent_dim": _int(1, 64)}
-_RUN = {"seed": _int(0, 2**31 - 1), "data_source": check_data_source,
-        "figures_dir": check_figures_dir}
+             "learning_rate": _float(0.0, 1.0, low_open=True)}
+_RUN = {"seed": _int(0, 2**31 - 1), "data_source": check_data_source, "figures_dir": check_figures_dir}
 
 
 def _factor(name, value) -> float:
@@ -89,39 +106,41 @@ def _factor(name, value) -> float:
     return value
 
 
+_Q1_SHARED = {"variation": _variation, "dataset": _choice("mnist", "fashion_mnist"),
+              **{name: _or_default(check) for name, check in _TRAINING.items()}}
 NOTEBOOKS = {
-    "q1_vae": {"variation": _variation, "dataset": _choice("mnist", "fashion_mnist"),
-               **{name: _or_default(check) for name, check in _TRAINING.items()},
-               "beta": _or_default(lambda name, value: check_beta(value)),
-               "noise": _float(0.0, 1.0, low_open=True), "sparsity": _float(0.0, 10.0, low_open=True),
-               "contraction": _float(0.0, 10.0, low_open=True), "prior_samples": _int(10, 100_000),
-               **_RUN},
+    "q1_vae": {**_Q1_SHARED, **_q1_settings(), **_RUN},
     "q2_autoencoder": {"dataset": _choice(*DATASETS), "image_size": _int(8, 256),
                        **_TRAINING, "learning_rate": _or_default(_TRAINING["learning_rate"]),
-                       "output_activation": _choice("sigmoid", "tanh"), "adjust_dims": _list_of(_int(0)),
-                       "factors": _list_of(_factor), "image_index": _int(0), **_RUN},
+                       **{name: _setting(AutoencoderConfig, name) for name in AutoencoderConfig.settings()},
+                       "adjust_dims": _list_of(_int(0)), "factors": _list_of(_factor), "image_index": _int(0),
+                       **_RUN},
     "q3_anomaly": {"dataset": _choice("mnist", "fashion_mnist"), "anomaly_class": _int(0, 9),
                    "false_alarm_rate": _float(0.0, 0.5, low_open=True), "train_images": _int(100, 60_000),
-                   **_TRAINING, "seed": _RUN["seed"], "data_source": check_data_source,
+                   **_TRAINING, **{name: _setting(DenseShape, name) for name in DenseShape.settings()},
+                   "seed": _RUN["seed"], "data_source": check_data_source,
                    "other_source": check_data_source, "figures_dir": check_figures_dir},
 }
-_SHARED_Q1 = ("variation", "dataset", *_TRAINING, *_RUN)  # every variation uses these
+_ALWAYS_Q1 = (*_Q1_SHARED, "latent_dim", *_RUN)  # every variation uses these
 
 
 def _q1_rules(values, parameters):
-    """Fill in the variation's defaults, let it reject bad combinations, and note what it ignores."""
-    from aekit.variations import BUDGET, get
-
+    """Fill in the variation's defaults, check its own settings by its own ranges, build its
+    model's config, and note what it ignores."""
     variation = get(values["variation"])
-    for name, default in {**BUDGET, **variation.defaults}.items():
+    own = variation.settings()
+    for name, default in variation.defaults().items():
         if values.get(name) is None:
             values[name] = default
-    variation.check(values)
+        elif name in own:
+            values[name] = own[name][1].check(name, values[name])
+    if values.get("hidden_units") is None:  # the plain autoencoder's, for a variation without one
+        values["hidden_units"] = DenseShape.hidden_units
     _data_rules(values)
-    parameters._settings = {name: values[name] for name in variation.settings}
+    config_names = variation.config.settings()
+    parameters._config = variation.config(**{name: values[name] for name in config_names})
     parameters._measuring = {name: values[name] for name in variation.measuring}
-    parameters._ignored = [name for name in NOTEBOOKS["q1_vae"] if name in variation.ignores
-                           or (name not in _SHARED_Q1 and name not in variation.settings + variation.measuring)]
+    parameters._ignored = [name for name in NOTEBOOKS["q1_vae"] if name not in _ALWAYS_Q1 and name not in own]
 
 
 def _q2_rules(values, parameters):
@@ -154,20 +173,20 @@ _RULES = {"q1_vae": _q1_rules, "q2_autoencoder": _q2_rules, "q3_anomaly": _q3_ru
 
 class Parameters(SimpleNamespace):
     """A notebook's checked parameters, shown as one ``name = value`` line each (and, for Q1,
-    which ones its variation ignores). ``settings`` are the variation's own (Q1)."""
+    which ones its variation ignores)."""
 
-    _settings: dict = {}
+    _config = None
     _measuring: dict = {}
     _ignored: list = []
 
     @property
-    def settings(self) -> dict:
-        """The notebook parameters the chosen variation's model is built with (Q1)."""
-        return dict(self._settings)
+    def config(self):
+        """Q1: the chosen variation's model config, with the notebook's settings."""
+        return self._config
 
     @property
     def measuring(self) -> dict:
-        """The notebook parameters only the chosen variation's evidence uses (Q1)."""
+        """Q1: the settings only the chosen variation's evidence uses."""
         return dict(self._measuring)
 
     def __repr__(self) -> str:
@@ -207,20 +226,20 @@ def injected_names() -> list[str]:
     """The names papermill assigned in its injected cell (which begins ``# Parameters``) in this
     IPython kernel; none outside IPython or when nothing was injected."""
     try:
-        from IPython import get_ipython
+        from IPython import get_ipython  # a notebook's: absent outside Jupyter
     except ImportError:
         return []
     shell = get_ipython()
-    names = []
+    names_found = []
     for source in (shell.user_ns.get("In", []) if shell is not None else []):
         if source.startswith("# Parameters\n"):
             try:
                 body = ast.parse(source).body
             except SyntaxError:
                 continue
-            names += [target.id for node in body if isinstance(node, ast.Assign)
-                      for target in node.targets if isinstance(target, ast.Name)]
-    return names
+            names_found += [target.id for node in body if isinstance(node, ast.Assign)
+                            for target in node.targets if isinstance(target, ast.Name)]
+    return names_found
 
 
 def check_image_index(image_index, n_images: int) -> int:

@@ -1,4 +1,4 @@
-"""Seeding and the training path the notebooks use."""
+"""Seeding, and the one training path every aekit model takes: :func:`train`."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 
-from aekit.backend import epoch_runner, keras, make_deterministic, seed_keras
-
-from aekit._checks import check_float, check_images, check_int
-from aekit.models import Autoencoder, model_widths
+from aekit._checks import check_float, check_images, check_int, check_labels
+from aekit._keras import check_model, keras
+from aekit.backend import epoch_runner, make_deterministic, seed_keras
+from aekit.models import Trainable, model_widths
 
 _FINAL_LR_SHARE = 0.05
 
@@ -21,22 +21,24 @@ def set_seed(seed: int) -> None:
     make_deterministic()
 
 
-def train(model: keras.Model, x_train, *, epochs: int = 40, batch_size: int = 16,
-          learning_rate: float = 1e-2, x_val=None, verbose: int = 0,
+def train(model: keras.Model, x_train, y_train=None, *, epochs: int = 40, batch_size: int = 16,
+          learning_rate: float = 1e-2, x_val=None, y_val=None, verbose: int = 0,
           on_epoch_end=None) -> keras.callbacks.History:
-    """Train ``model`` to reconstruct ``x_train``; return a Keras History of per-epoch losses.
+    """Train ``model`` on ``x_train`` (and its labels ``y_train``, for a model that takes them);
+    return a Keras History of per-epoch losses.
 
     Adam with a cosine-decayed learning rate (to 5% of ``learning_rate`` at the last step). The
-    model minimises the loss it states itself (:meth:`~aekit.models.Autoencoder.losses_for`: the
-    mean squared error per pixel for the plain autoencoder, the ELBO for a VAE, …) and the
-    history holds each of its ``loss_names`` per epoch. ``x_val`` adds ``val_`` curves;
+    model minimises the loss it states itself (:meth:`~aekit.models.Trainable.losses_for`: the
+    mean squared error per pixel for the plain autoencoder, the ELBO for a VAE, …), or, with two
+    players (a GAN), takes each player's own step with its own optimiser; the history holds each
+    of its ``loss_names`` per epoch. ``x_val`` (and ``y_val``) add ``val_`` curves;
     ``on_epoch_end(epoch, logs)``, if given, is called after each epoch, as a Keras callback is.
 
     The data stay on the device and each epoch is one compiled call of the Keras backend
     (TensorFlow or JAX; see :func:`aekit.backend.epoch_runner`): shuffle, batches, gradient
     steps. For a model this small, Keras ``fit``'s per-step overhead costs more than the
-    arithmetic (see benchmarks/). The model is compiled as usual, so ``evaluate``,
-    ``predict``, ``save`` and further ``fit`` calls work afterwards.
+    arithmetic (docs/performance.md). A model with one player is compiled as usual, so
+    ``evaluate``, ``predict``, ``save`` and further ``fit`` calls work afterwards.
     """
     epochs = check_int("epochs", epochs, 1, 100_000)
     batch_size = check_int("batch_size", batch_size, 1, 1_000_000)
@@ -44,23 +46,15 @@ def train(model: keras.Model, x_train, *, epochs: int = 40, batch_size: int = 16
     verbose = check_int("verbose", verbose, 0, 1)
     if on_epoch_end is not None and not callable(on_epoch_end):
         raise ValueError(f"on_epoch_end must be callable(epoch, logs), got {on_epoch_end!r}")
-    width, width_out = model_widths("model", model)
-    if width_out != width:
-        raise ValueError(f"model must reconstruct its input (an autoencoder or a VAE), but "
-                         f"{model.name!r} maps {width} features to {width_out}: is it the encoder "
-                         f"or the decoder? Pass the third model aekit.build_autoencoder returns")
-    if not isinstance(model, Autoencoder):
-        raise ValueError(f"model must be an aekit model that states its loss (aekit.build_autoencoder, "
-                         f"build_vae or a variation from aekit.variations), got the "
-                         f"{type(model).__name__} {model.name!r}")
-    x_train = check_images("x_train", x_train, width)
-    x_val = None if x_val is None else check_images("x_val", x_val, width)
+    _check_trainable(model)
+    data = _data("x_train", x_train, "y_train", y_train, model)
+    validation = None if x_val is None else _data("x_val", x_val, "y_val", y_val, model)
 
-    steps = math.ceil(len(x_train) / batch_size)
+    steps = math.ceil(len(data[0]) / batch_size)
     schedule = keras.optimizers.schedules.CosineDecay(
         learning_rate, decay_steps=epochs * steps, alpha=_FINAL_LR_SHARE)
     shuffle_seed = int(np.random.randint(2**31 - 1))  # fixed by set_seed, so runs repeat
-    run_epoch, evaluate = epoch_runner(model, x_train, x_val, batch_size, shuffle_seed, schedule)
+    run_epoch, evaluate = epoch_runner(model, data, validation, batch_size, shuffle_seed, schedule)
 
     names = model.loss_names
     history = keras.callbacks.History()
@@ -79,3 +73,49 @@ def train(model: keras.Model, x_train, *, epochs: int = 40, batch_size: int = 16
         if on_epoch_end is not None:
             on_epoch_end(epoch, {name: values[-1] for name, values in history.history.items()})
     return history
+
+
+def _check_trainable(model) -> None:
+    """An aekit model that states how it trains; a Keras half of an autoencoder is named as such."""
+    check_model("model", model)
+    if isinstance(model, Trainable):
+        return
+    width, width_out = model_widths("model", model)
+    if width_out != width:
+        raise ValueError(f"model must reconstruct its input (an autoencoder or a VAE), but "
+                         f"{model.name!r} maps {width} features to {width_out}: is it the encoder "
+                         f"or the decoder? Pass the third model aekit.build_autoencoder returns")
+    raise ValueError(f"model must be an aekit model that states its loss (aekit.build_autoencoder, "
+                     f"build_vae or a model from aekit.models), got the {type(model).__name__} {model.name!r}")
+
+
+def _data(x_name, images, y_name, labels, model) -> tuple:
+    """``(images,)`` or ``(images, labels)`` as the model trains on them, checked."""
+    images = check_images(x_name, images, model.data_width)
+    if not model.needs_labels:
+        if labels is not None:
+            raise ValueError(f"{y_name} is only for a model that takes labels (a conditional model); "
+                             f"{model.name!r} learns from the images alone: leave {y_name} out")
+        return (images,)
+    if labels is None:
+        raise ValueError(f"{y_name} must hold the class label of each image: {model.name!r} takes labels")
+    labels = check_labels(y_name, labels, len(images))
+    if len(labels) != len(images) or labels.min() < 0 or labels.max() >= model.classes:
+        raise ValueError(f"{y_name} must hold one class label in [0, {model.classes - 1}] per image "
+                         f"({len(images)}), got {len(labels)} labels in [{labels.min()}, {labels.max()}]")
+    return images, labels.astype(np.int32)
+
+
+def evaluate(model, x, y=None, *, batch_size: int = 256) -> dict[str, float]:
+    """The mean of each of ``model``'s ``loss_names`` over ``x`` (and its labels ``y``), in batches
+    of ``batch_size``, as Keras's ``evaluate`` reports them; called directly, so evaluating many
+    models in one process traces no new function for each (TensorFlow would warn about retracing)."""
+    _check_trainable(model)
+    batch_size = check_int("batch_size", batch_size, 1, 1_000_000)
+    data = _data("x", x, "y", y, model)
+    totals, n = np.zeros(len(model.loss_names)), len(data[0])
+    for start in range(0, n, batch_size):
+        batch = tuple(array[start:start + batch_size] for array in data)
+        values = [value for step in model.steps() for value in step.losses(*batch, training=False)]
+        totals += len(batch[0]) * np.array([float(value) for value in values])
+    return dict(zip(model.loss_names, (totals / n).tolist()))

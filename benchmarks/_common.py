@@ -14,7 +14,7 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 def machine() -> str:
     """The CPU's name and its number of cores."""
-    from aekit.report import cpu_name  # here, not at import: a benchmark's parent process needs no Keras
+    from aekit.report.index import cpu_name
 
     return f"{cpu_name()}, {os.cpu_count()} cores"
 

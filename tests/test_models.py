@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import aekit
-from aekit.variations.vae import reconstruction_nll
+from aekit.models.vae import reconstruction_nll
 
 
 def trainable(model):
@@ -21,6 +21,12 @@ def test_default_autoencoder_is_the_reference_architecture():
     assert [m.name for m in (encoder, decoder, autoencoder)] == ["encoder", "decoder", "autoencoder"]
     assert [trainable(m) for m in (encoder, decoder, autoencoder)] == [50_370, 51_152, 101_522]
     assert "Trainable params: 101,522" in summary_text(autoencoder)
+    # a functional graph, image → encoder → decoder, as the assignment builds it
+    assert tuple(autoencoder.output.shape) == (None, 784) and tuple(autoencoder.input.shape) == (None, 784)
+    assert [layer.name for layer in autoencoder.layers] == ["image", "encoder", "decoder"]
+    assert "InputLayer" in summary_text(autoencoder).split("encoder (Functional)")[0]
+    codes = keras.Model(autoencoder.input, autoencoder.get_layer("encoder")(autoencoder.input))
+    assert tuple(codes.output.shape) == (None, 2)
     dense = [(l.units, l.activation.__name__) for m in (encoder, decoder)
              for l in m.layers if isinstance(l, keras.layers.Dense)]
     assert dense == [(64, "relu"), (2, "linear"), (64, "relu"), (784, "sigmoid")]
@@ -135,3 +141,57 @@ def test_bad_beta_and_seed_are_rejected():
         aekit.build_vae(beta=-1)
     with pytest.raises(ValueError, match="seed must be an integer"):
         aekit.set_seed(1.5)
+
+
+def small_models():
+    """One small model of every kind aekit has (its registry), built from its config."""
+    from aekit import models
+
+    built = {}
+    for name in models.names():
+        config = models.config(name)
+        shape = {k: v for k, v in {"hidden_units": 16, "latent_dim": 8}.items() if k in config.settings()}
+        built[name] = config(**shape).build(seed=0)
+    return built
+
+
+@pytest.mark.parametrize("order", ["import aekit, keras", "import keras, aekit"])
+def test_a_saved_model_of_every_kind_loads_in_a_fresh_process_after_import_aekit(order, tmp_path, sample):
+    import json
+    import subprocess
+    import sys
+
+    aekit.set_seed(0)
+    expected = {}
+    for name, model in small_models().items():
+        model.save(tmp_path / f"{name}.keras")
+        expected[name] = (type(model).__name__, model.predict(sample.x_test[:4], verbose=0).tolist())
+    np.save(tmp_path / "x.npy", sample.x_test[:4])
+    code = (f"{order}, json, numpy as np; x = np.load({str(tmp_path / 'x.npy')!r}); found = {{}}\n"
+            f"for name in {sorted(expected)!r}:\n"
+            f"    m = keras.models.load_model({str(tmp_path)!r} + f'/{{name}}.keras')\n"
+            f"    found[name] = (type(m).__name__, m.predict(x, verbose=0).tolist())\n"
+            f"print(json.dumps(found))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    for name, (kind, outputs) in expected.items():
+        assert found[name][0] == kind, name
+        np.testing.assert_allclose(found[name][1], outputs, atol=1e-6, err_msg=name)
+
+
+def test_every_model_states_its_settings_once_in_its_config():
+    """Each config field has a default, a check that states the valid range, and a meaning; making
+    a config with a value outside the range names the setting and the range."""
+    from aekit import models
+
+    for name in models.names():
+        config = models.config(name)
+        assert config.name == name and config.title
+        for setting, (default, spec) in config.settings().items():
+            assert spec.check(setting, default) == default and spec.doc, (name, setting)
+            assert spec.check.describe()
+    with pytest.raises(ValueError, match=r"sparsity must be a finite number in \(0.0, 10.0\], got -1"):
+        models.config("sparse")(sparsity=-1)
+    with pytest.raises(ValueError, match=r"latent_dim must be an integer in \[8, 1024\], got 2: a sparse code"):
+        models.config("sparse")(latent_dim=2)

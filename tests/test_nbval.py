@@ -51,6 +51,7 @@ def test_committed_outputs_hold_no_stderr_and_every_cell_ran(path):
         assert "stderr" not in streams, f"{path.name}: code cell {number} stored stderr output"
         assert cell["execution_count"] is not None, f"{path.name}: code cell {number} never ran"
         assert not any(out["output_type"] == "error" for out in cell["outputs"])
+        assert "WARNING:tensorflow" not in json.dumps(cell["outputs"]), f"{path.name}: code cell {number}"
 
 
 @pytest.mark.parametrize("numerics", NUMERICS)

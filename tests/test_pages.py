@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from aekit.pages import markdown_without_network
+from aekit.report.pages import markdown_without_network
 from conftest import ROOT, readme_commands
 
 LOADS = {"script": "src", "img": "src", "iframe": "src", "source": "src", "video": "src",

@@ -91,20 +91,26 @@ def test_a_missing_parameter_or_notebook_is_named():
 
 
 def test_q1_fills_in_each_variations_defaults_and_says_what_it_ignores():
+    from aekit.models.sparse import SparseConfig
+
     sparse = read_parameters("q1_vae", {**Q1, "variation": "sparse"})
-    assert sparse.latent_dim == 32 and sparse.settings == {"sparsity": 0.01}
-    assert repr(sparse).splitlines()[-1] == "ignored by sparse: beta, noise, contraction, prior_samples"
+    assert sparse.config == SparseConfig(hidden_units=64, latent_dim=32, sparsity=0.01)
+    assert repr(sparse).splitlines()[-1] == "ignored by sparse: beta, prior_samples, contraction, noise"
     conv = read_parameters("q1_vae", {**Q1, "variation": "convolutional", "latent_dim": 4})
     assert (conv.latent_dim, conv.epochs, conv.batch_size) == (4, 15, 32)  # the user's value wins
-    assert "hidden_units" in repr(conv).splitlines()[-1]
+    assert conv.config.latent_dim == 4 and "hidden_units" in repr(conv).splitlines()[-1]
     beta = read_parameters("q1_vae", {**Q1, "variation": "beta_vae"})
-    assert beta.beta == 4.0 and beta.settings == {"beta": 4.0}
+    assert beta.beta == 4.0 and beta.config.beta == 4.0 and beta.latent_dim == 8
+    vae = read_parameters("q1_vae", Q1)
+    assert vae.measuring == {"prior_samples": 1000} and vae.config.beta == 1.0
 
 
 @pytest.mark.parametrize("change, message", [
     ({"variation": "ladder"}, "variation must be one of 'vae', 'beta_vae', 'contractive', 'convolutional', 'denoising', 'sparse', got 'ladder'"),
-    ({"variation": "sparse", "latent_dim": 2}, "latent_dim must be at least 8 for the sparse variation"),
-    ({"variation": "beta_vae", "beta": 1.0}, "beta must be > 1 for the beta_vae variation"),
+    ({"variation": "sparse", "latent_dim": 2},
+     r"latent_dim must be an integer in \[8, 1024\], got 2: a sparse code needs room to leave units unused"),
+    ({"variation": "beta_vae", "beta": 1.0},
+     r"beta must be a finite number in \(1.0, 1000.0\], got 1.0: β = 1 is the plain VAE \(choose the variation 'vae'\)"),
     ({"noise": 0.0}, r"noise must be a finite number in \(0.0, 1.0\]"),
 ])
 def test_bad_q1_combinations_are_named(change, message):

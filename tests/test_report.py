@@ -9,7 +9,7 @@ import sys
 import nbformat
 import pytest
 
-from aekit import report
+from aekit.report import cli, runner
 from conftest import ROOT, readme_commands
 
 
@@ -61,7 +61,7 @@ def test_the_readmes_quick_report_writes_its_own_folder_and_relative_figures_dir
 
 def test_all_notebooks_run_and_figures_are_swapped_in(project, capsys):
     notebooks, figures, output = project
-    results = report.run_report(notebooks, output, figures, jobs=2)
+    results = runner.run_report(notebooks, output, figures, jobs=2)
     assert [(r.name, r.status, [f.name for f in r.figures]) for r in results] == [
         ("a_first", "ok", ["a_first.png"]), ("b_second", "ok", ["b_second.png"])]
     assert (figures / "a_first.png").read_bytes() == b"new" == (figures / "b_second.png").read_bytes()
@@ -73,7 +73,7 @@ def test_a_run_with_other_parameters_leaves_the_committed_figures_alone(project,
     values = output.parent / "params.yaml"
     values.write_text("a_first:\n  fail: false\n")
     for extra in (["-p", "fail", "False"], ["--quick"], ["-f", str(values)]):
-        assert report.main(["report", "--notebooks", str(notebooks), "--figures", str(figures),
+        assert cli.main(["report", "--notebooks", str(notebooks), "--figures", str(figures),
                             "--output", str(output)] + extra) == 0
         assert (figures / "a_first.png").read_bytes() == b"old"
         assert (output / "figures" / "a_first" / "a_first.png").read_bytes() == b"new"
@@ -82,14 +82,14 @@ def test_a_run_with_other_parameters_leaves_the_committed_figures_alone(project,
 
 def test_figures_dir_is_the_reports_to_choose(project, capsys):
     notebooks, figures, output = project
-    assert report.main(["report", "--notebooks", str(notebooks), "--figures", str(figures),
+    assert cli.main(["report", "--notebooks", str(notebooks), "--figures", str(figures),
                         "--output", str(output), "-p", "figures_dir", "elsewhere"]) == 2
     assert "figures_dir is chosen by the report" in capsys.readouterr().err
 
 
 def test_a_failing_notebook_stops_the_run_and_leaves_figures_intact(project, capsys):
     notebooks, figures, output = project
-    code = report.main(["report", "--notebooks", str(notebooks), "--figures", str(figures),
+    code = cli.main(["report", "--notebooks", str(notebooks), "--figures", str(figures),
                         "--output", str(output), "-p", "fail", "True", "--jobs", "1"])
     assert code == 1
     error = capsys.readouterr().err
@@ -103,7 +103,7 @@ def test_a_failing_notebook_stops_the_run_and_leaves_figures_intact(project, cap
 
 def test_unknown_parameter_is_an_error_naming_it(project, capsys):
     notebooks, figures, output = project
-    code = report.main(["report", "--notebooks", str(notebooks), "--figures", str(figures),
+    code = cli.main(["report", "--notebooks", str(notebooks), "--figures", str(figures),
                         "--output", str(output), "-p", "epoch", "3"])
     assert code == 2
     assert "unknown parameter 'epoch': no notebook declares it (known: fail, figures_dir)" in capsys.readouterr().err
@@ -114,24 +114,24 @@ def test_parameters_file_sets_values_per_notebook(project, tmp_path):
     notebooks, figures, output = project
     values = tmp_path / "params.yaml"
     values.write_text("b_second:\n  fail: true\n")
-    with pytest.raises(report.ReportError, match="b_second failed"):
-        report.run_report(notebooks, output, figures, per_notebook=report._read_parameters_file(values),
+    with pytest.raises(runner.ReportError, match="b_second failed"):
+        runner.run_report(notebooks, output, figures, per_notebook=cli._read_parameters_file(values),
                           log=lambda *a, **k: None)
     values.write_text("c_third:\n  fail: true\n")
-    with pytest.raises(report.ReportError, match="names notebook 'c_third', which is not being run"):
-        report.run_report(notebooks, output, figures, per_notebook=report._read_parameters_file(values))
+    with pytest.raises(runner.ReportError, match="names notebook 'c_third', which is not being run"):
+        runner.run_report(notebooks, output, figures, per_notebook=cli._read_parameters_file(values))
     values.write_text("a_first:\n  epochs: 3\n")
-    with pytest.raises(report.ReportError, match="a_first declares no parameter 'epochs'"):
-        report.run_report(notebooks, output, figures, per_notebook=report._read_parameters_file(values))
+    with pytest.raises(runner.ReportError, match="a_first declares no parameter 'epochs'"):
+        runner.run_report(notebooks, output, figures, per_notebook=cli._read_parameters_file(values))
 
 
 def test_only_and_refresh_committed(project, capsys):
     notebooks, figures, output = project
-    assert report.main(["report", "--notebooks", str(notebooks), "--only", "c"]) == 2
+    assert cli.main(["report", "--notebooks", str(notebooks), "--only", "c"]) == 2
     assert "--only 'c' names no notebook; choose from a_first, b_second" in capsys.readouterr().err
-    assert report.main(["report", "--notebooks", str(notebooks), "--refresh-committed", "--quick"]) == 2
+    assert cli.main(["report", "--notebooks", str(notebooks), "--refresh-committed", "--quick"]) == 2
     before = (notebooks / "a_first.ipynb").read_text()
-    assert report.main(["report", "--notebooks", str(notebooks), "--output", str(output),
+    assert cli.main(["report", "--notebooks", str(notebooks), "--output", str(output),
                         "--refresh-committed", "--only", "a"]) == 0
     refreshed = json.loads((notebooks / "a_first.ipynb").read_text())
     assert "".join(refreshed["cells"][2]["outputs"][0]["text"]) == "fine\n" and before != json.dumps(refreshed)
@@ -144,11 +144,18 @@ def test_python_dash_m_entry_point():
     assert "--refresh-committed" in done.stdout and "--quick" in done.stdout
 
 
-def test_the_runner_does_not_import_tensorflow():
-    """Notebooks run in their own processes; the runner itself must start in a blink."""
-    code = "import sys, aekit.report; print('tensorflow' in sys.modules)"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"
+def test_the_notebook_process_loads_neither_aekit_nor_keras():
+    """Each notebook runs in a process of its own that starts papermill, not TensorFlow (its
+    kernel does): the module is run as a script and imports only the standard library there."""
+    import ast
+
+    from aekit.report import notebook_process
+
+    tree = ast.parse(open(notebook_process.__file__).read())
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names} | {node.module.split(".")[0] for node in ast.walk(tree)
+                                            if isinstance(node, ast.ImportFrom)}
+    assert imported <= set(sys.stdlib_module_names) | {"papermill", "psutil"}, imported
 
 
 def test_parallel_runs_leave_the_working_directory_alone(project):
@@ -156,7 +163,7 @@ def test_parallel_runs_leave_the_working_directory_alone(project):
 
     notebooks, figures, output = project
     before = os.getcwd()
-    report.run_report(notebooks, output, figures, jobs=2, log=lambda *a, **k: None)
+    runner.run_report(notebooks, output, figures, jobs=2, log=lambda *a, **k: None)
     assert os.getcwd() == before
 
 
@@ -217,7 +224,7 @@ def test_output_must_be_a_writable_folder_and_one_run_at_a_time(project, capsys)
     notebooks, figures, output = project
     afile = output.parent / "afile"
     afile.write_text("")
-    assert report.main(["report", "--notebooks", str(notebooks), "--output", str(afile)]) == 2
+    assert cli.main(["report", "--notebooks", str(notebooks), "--output", str(afile)]) == 2
     assert f"--output {afile} is a file, not a folder" in capsys.readouterr().err
     locked = output.parent / "readonly"
     locked.mkdir()
@@ -225,7 +232,7 @@ def test_output_must_be_a_writable_folder_and_one_run_at_a_time(project, capsys)
     try:
         if os.access(locked, os.W_OK):
             pytest.skip("running as a user who may write anywhere")
-        assert report.main(["report", "--notebooks", str(notebooks), "--output", str(locked / "r")]) == 2
+        assert cli.main(["report", "--notebooks", str(notebooks), "--output", str(locked / "r")]) == 2
         assert "cannot write to --output" in capsys.readouterr().err
     finally:
         os.chmod(locked, 0o700)
@@ -233,7 +240,7 @@ def test_output_must_be_a_writable_folder_and_one_run_at_a_time(project, capsys)
     held = os.open(output, os.O_RDONLY)
     try:
         fcntl.flock(held, fcntl.LOCK_EX)  # as a run in progress holds it
-        assert report.main(["report", "--notebooks", str(notebooks), "--output", str(output)]) == 2
+        assert cli.main(["report", "--notebooks", str(notebooks), "--output", str(output)]) == 2
     finally:
         os.close(held)
     assert f"another aekit report is writing to {output}" in capsys.readouterr().err
@@ -255,12 +262,12 @@ def test_colab_badges_and_setup_cells_follow_the_repository_url(tmp_path, capsys
         (notebooks / path.name).write_bytes(path.read_bytes())
     fork = tmp_path / "pyproject.toml"
     fork.write_text((ROOT / "pyproject.toml").read_text().replace(url, "https://github.com/student/aekit"))
-    assert report.main(["links", "--notebooks", str(notebooks), "--pyproject", str(fork)]) == 0
+    assert cli.main(["links", "--notebooks", str(notebooks), "--pyproject", str(fork)]) == 0
     for path in notebooks.glob("*.ipynb"):
         badges, installs = colab.links_in(path)
         assert badges == [f"https://colab.research.google.com/github/student/aekit/blob/main/notebooks/{path.name}"]
         assert installs == ["aekit @ git+https://github.com/student/aekit"]
     assert "updated" in capsys.readouterr().out
     fork.write_text(fork.read_text().replace("https://github.com/student/aekit", "https://example.org/x"))
-    assert report.main(["links", "--notebooks", str(notebooks), "--pyproject", str(fork)]) == 2
+    assert cli.main(["links", "--notebooks", str(notebooks), "--pyproject", str(fork)]) == 2
     assert "Repository must be a GitHub URL" in capsys.readouterr().err

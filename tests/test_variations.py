@@ -2,59 +2,72 @@
 its advantage shown at the default budget on the embedded data and the official test set."""
 
 import numpy as np
+import papermill
 import pytest
 
 import aekit
-from aekit import plots, variations
-from aekit.backend import keras
+from aekit import models, plots, variations
 from aekit.data import Dataset
 from aekit.params import read_parameters
+from conftest import ROOT
 
 NAMES = variations.names()
-SETTINGS = {"beta": None, "noise": 0.5, "sparsity": 0.01, "contraction": 0.1, "prior_samples": 1000}
 
 
 def defaults(name):
-    """The notebook's parameters for ``name`` with its defaults filled in."""
-    return read_parameters("q1_vae", {"variation": name, "dataset": "mnist", "epochs": None, "batch_size": None,
-                                      "learning_rate": None, "hidden_units": 64, "latent_dim": None,
-                                      **SETTINGS, "seed": 0, "data_source": "sample", "figures_dir": "figs"})
+    """The notebook's parameters for ``name``, as its parameters cell sets them (every setting
+    None: the variation's defaults)."""
+    declared = papermill.inspect_notebook(ROOT / "notebooks" / "q1_vae.ipynb")
+    values = {key: None for key in declared}
+    values.update(variation=name, dataset="mnist", seed=0, data_source="sample", figures_dir="figs")
+    return read_parameters("q1_vae", values)
 
 
-def test_the_registry_holds_the_six_variations_each_cited_with_its_loss():
-    assert NAMES == ["vae", "beta_vae", "contractive", "convolutional", "denoising", "sparse"]
+def test_every_variation_is_a_model_with_its_paper_and_its_loss():
+    assert NAMES[0] == "vae" and set(NAMES) <= set(models.names())
     for name in NAMES:
         variation = variations.get(name)
-        assert variation.name == name and variation.paper.url.startswith("https://")
+        assert variation.name == name == variation.config.name and variation.paper.url.startswith("https://")
         assert "$$" in variation.idea and "\\mathcal{L}" in variation.idea  # the loss, in LaTeX
         assert variation.paper.markdown() in variation.describe()
+
+
+def test_q1_declares_every_setting_of_every_variation_and_nothing_else():
+    """A new variation with a new setting needs exactly one line in Q1's parameters cell."""
+    declared = set(papermill.inspect_notebook(ROOT / "notebooks" / "q1_vae.ipynb"))
+    settings = {name for variation in map(variations.get, NAMES) for name in variation.settings()}
+    shared = {"variation", "dataset", "epochs", "batch_size", "learning_rate", "seed", "data_source", "figures_dir"}
+    assert declared == shared | settings
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_each_variation_trains_evaluates_saves_loads_and_is_drawn(name, sample, tmp_path):
     p = defaults(name)
     aekit.set_seed(0)
-    encoder, decoder, model = variations.get(name).build(hidden_units=16, latent_dim=p.latent_dim,
-                                                          seed=0, **p.settings)
+    config = p.config
+    if "hidden_units" in config.settings():
+        import dataclasses
+
+        config = dataclasses.replace(config, hidden_units=16)
+    model = config.build(seed=0)
     history = aekit.train(model, sample.x_train[:256], epochs=2, batch_size=32, x_val=sample.x_test[:64])
     assert set(history.history) == set(model.loss_names) | {f"val_{n}" for n in model.loss_names}
-    scores = model.evaluate(sample.x_test[:64], verbose=0, return_dict=True)
+    scores = aekit.evaluate(model, sample.x_test[:64])
     assert set(scores) == set(model.loss_names)
     path = tmp_path / f"{name}.keras"
     model.save(path)
     loaded = aekit.load_model(path)
     assert type(loaded) is type(model) and loaded.settings() == model.settings()
-    np.testing.assert_allclose(loaded.predict(sample.x_test[:8], verbose=0),
-                               model.predict(sample.x_test[:8], verbose=0), atol=1e-6)
-    title = plots.draw_architecture((encoder, decoder, model))._suptitle.get_text()
+    np.testing.assert_allclose(loaded.reconstruct(sample.x_test[:8]), model.reconstruct(sample.x_test[:8]), atol=1e-6)
+    title = plots.draw_architecture(model)._suptitle.get_text()
     assert f"{model.count_params():,} parameters" in title.replace("\n", " ")
 
 
 def test_the_contractive_penalty_is_the_encoders_jacobian():
     import tensorflow as tf
 
-    from aekit.models import dense_parts
-    from aekit.variations.contractive import jacobian_norms
+    from aekit.models.base import dense_parts
+    from aekit.models.contractive import jacobian_norms
 
     for shape in ({"hidden_units": 64, "latent_dim": 2},
                   {"hidden_units": (32, 16), "latent_dim": 3, "hidden_activation": "tanh"}):
@@ -64,7 +77,7 @@ def test_the_contractive_penalty_is_the_encoders_jacobian():
             tape.watch(x)
             z = encoder(x)
         exact = np.sum(tape.batch_jacobian(z, x).numpy() ** 2, axis=(1, 2))
-        np.testing.assert_allclose(keras.ops.convert_to_numpy(jacobian_norms(encoder, x)), exact, rtol=1e-4)
+        np.testing.assert_allclose(np.asarray(jacobian_norms(encoder, x)), exact, rtol=1e-4)
 
 
 @pytest.fixture(scope="module")
@@ -79,64 +92,62 @@ def trained(sample, t10k):
     def train(name):
         p = defaults(name)
         aekit.set_seed(p.seed)
-        parts = variations.get(name).build(hidden_units=p.hidden_units, latent_dim=p.latent_dim,
-                                           seed=p.seed, **p.settings)
-        plain = aekit.build_autoencoder(hidden_units=p.hidden_units, latent_dim=p.latent_dim)
-        for model in (parts[2], plain[2]):
-            aekit.train(model, data.x_train, epochs=p.epochs, batch_size=p.batch_size,
-                        learning_rate=p.learning_rate)
-        return parts, plain, variations.Run.of(p, data, classifier)
+        model = p.config.build(seed=p.seed)
+        plain = aekit.build_autoencoder(hidden_units=p.hidden_units, latent_dim=p.latent_dim)[2]
+        for each in (model, plain):
+            aekit.train(each, data.x_train, epochs=p.epochs, batch_size=p.batch_size, learning_rate=p.learning_rate)
+        return model, plain, variations.Run.of(p, data, classifier)
     return train
 
 
 def test_vae_samples_from_its_prior_closer_to_real_digits(trained, t10k):
     from aekit.variations.vae import generative_scores
 
-    parts, plain, run = trained("vae")
-    scores = generative_scores(parts, plain, run, n_samples=1000)
+    model, plain, run = trained("vae")
+    scores = generative_scores(model, plain, run, n_samples=1000)
     assert scores["VAE"]["prior_fd"] < 0.75 * scores["autoencoder"]["prior_fd"]
     # the quality targets, on all 10,000 official test digits: the notebooks' defaults reach them
-    reconstructions = aekit.decode(plain[1], aekit.encode(plain[0], t10k.x_test))
-    assert np.mean((reconstructions - t10k.x_test) ** 2) <= 0.045
-    elbo = parts[2].evaluate(t10k.x_test, batch_size=10_000, verbose=0, return_dict=True)
+    assert np.mean((plain.reconstruct(t10k.x_test) - t10k.x_test) ** 2) <= 0.045
+    elbo = aekit.evaluate(model, t10k.x_test, batch_size=10_000)
     assert elbo["reconstruction_loss"] + elbo["kl_loss"] <= 165.0  # nats per image
 
 
 def test_denoising_reconstructs_noisy_digits_closer_to_the_clean_ones(trained):
-    from aekit.variations.denoising import _errors
+    from aekit.variations.denoising import errors
 
-    parts, plain, run = trained("denoising")
-    noise = run.settings["noise"]  # the notebook's default, the level it trains at
-    assert _errors(parts, run.data.x_test, 0, (noise,))[0] < 0.5 * _errors(plain, run.data.x_test, 0, (noise,))[0]
+    model, plain, run = trained("denoising")
+    noise = run.config.noise  # the default, the level it trains at
+    assert errors(model, run.data.x_test, 0, (noise,))[0] < 0.5 * errors(plain, run.data.x_test, 0, (noise,))[0]
 
 
 def test_sparse_uses_few_code_units_per_image(trained):
     from aekit.latent import encode
     from aekit.variations.sparse import activity
 
-    parts, plain, run = trained("sparse")
-    assert activity(encode(parts[0], run.data.x_test)).mean() < 0.5 * activity(encode(plain[0], run.data.x_test)).mean()
+    model, plain, run = trained("sparse")
+    x = run.data.x_test
+    assert activity(encode(model.encoder, x)).mean() < 0.5 * activity(encode(plain.encoder, x)).mean()
 
 
 def test_contractive_codes_move_less_when_the_input_does(trained):
     from aekit.variations.contractive import STEP, sensitivity
 
-    parts, plain, run = trained("contractive")
-    assert (np.median(sensitivity(parts[0], run.data.x_test, STEP, 0))
-            < 0.8 * np.median(sensitivity(plain[0], run.data.x_test, STEP, 0)))
+    model, plain, run = trained("contractive")
+    assert (np.median(sensitivity(model.encoder, run.data.x_test, STEP, 0))
+            < 0.8 * np.median(sensitivity(plain.encoder, run.data.x_test, STEP, 0)))
 
 
 def test_convolutional_reconstructs_better_with_fewer_parameters(trained):
-    parts, plain, run = trained("convolutional")
-    error = {name: np.mean((aekit.decode(m[1], aekit.encode(m[0], run.data.x_test)) - run.data.x_test) ** 2)
-             for name, m in (("conv", parts), ("plain", plain))}
-    assert error["conv"] < 0.9 * error["plain"] and parts[2].count_params() < plain[2].count_params()
+    model, plain, run = trained("convolutional")
+    error = {name: np.mean((m.reconstruct(run.data.x_test) - run.data.x_test) ** 2)
+             for name, m in (("conv", model), ("plain", plain))}
+    assert error["conv"] < 0.9 * error["plain"] and model.count_params() < plain.count_params()
 
 
 def test_beta_vae_aligns_factors_with_single_elements(trained):
     from aekit.latent import encode
     from aekit.variations.beta_vae import alignment
 
-    parts, plain, run = trained("beta_vae")
+    model, plain, run = trained("beta_vae")
     x, y = run.data.x_test, run.data.y_test
-    assert alignment(encode(parts[0], x), x, y, run.kind)[0] > alignment(encode(plain[0], x), x, y, run.kind)[0]
+    assert alignment(encode(model.encoder, x), x, y, run.kind)[0] > alignment(encode(plain.encoder, x), x, y, run.kind)[0]

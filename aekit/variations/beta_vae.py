@@ -1,12 +1,17 @@
-"""The β-VAE (Higgins et al.): a VAE whose KL term weighs β > 1, for codes whose elements each
-control one visible factor."""
+"""Q1's evidence for the β-VAE (Higgins et al.): latent elements that each control one visible
+factor, against blurrier reconstructions."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from aekit.variations import (Evidence, Paper, Run, Shown, Variation, parameters_row,
-                              reconstructions_shown)
+from aekit.latent import decode, encode
+from aekit.measures import sharpness
+from aekit.models.beta_vae import BetaVAEConfig
+from aekit.plots import plot_matrix, plot_traversal
+from aekit.variations.evidence import (Evidence, Measured, Paper, Run, Shown, Variation, change, mse, mse_row,
+                                       parameters_row, reconstructions_shown)
+from aekit.variations.vae import beta_sweep, elbo_results, elbo_scores, elbo_text, rate_distortion_shown, sweep_text
 
 FACTOR_MEASURES = {"digit": ("ink", "thickness", "slant", "width"),
                    "garment": ("coverage", "brightness", "width", "height")}
@@ -76,29 +81,23 @@ def _r2(inputs, target) -> float:
     return float(np.mean(1 - residual / np.sum((target - target.mean(axis=0)) ** 2, axis=0)))
 
 
-def measure(parts, plain, run: Run) -> Evidence:
-    from aekit import plots
-    from aekit.latent import decode, encode
-    from aekit.measures import sharpness
-    from aekit.variations.vae import beta_sweep, elbo_scores, elbo_text, rate_distortion_shown, sweep_text
-
-    x_test, labels, beta, kind = run.data.x_test, run.data.y_test, run.settings["beta"], run.kind
+def measure(model, plain, run: Run) -> Evidence:
+    x_test, labels, beta, kind = run.data.x_test, run.data.y_test, run.config.beta, run.kind
     names = factors(kind)
     scores = {}
-    for name, (encoder, decoder, _) in (("plain", plain), ("beta", parts)):
+    for name, each in (("plain", plain), ("beta", model)):
+        encoder, decoder = each.encoder, each.decoder
         codes = encode(encoder, x_test)
         score, kept, owners = alignment(codes, x_test, labels, kind)
         reconstructions = decode(decoder, codes)
         scores[name] = {"codes": codes, "used": in_use(codes), "table": associations(codes, x_test, labels, kind),
                         "score": score, "kept": kept, "owners": owners,
-                        "mse": float(np.mean((reconstructions - x_test) ** 2)),
+                        "mse": mse(reconstructions, x_test),
                         "sharpness": float(sharpness(reconstructions).mean()),
                         "reconstructions": reconstructions}
     sweep = beta_sweep(run, SWEEP, lambda encoder: alignment(encode(encoder, x_test), x_test, labels, kind)[:2])
     plain_s, beta_s = scores["plain"], scores["beta"]
-    elbo = elbo_scores(parts[2], x_test, seed=run.seed)
-    k = max(elbo["bounds"])
-    cost = beta_s["mse"] / plain_s["mse"] - 1
+    elbo = elbo_scores(model, x_test, seed=run.seed)
     order = sorted(sweep)
     more = beta_s["score"] > plain_s["score"] + 0.02
     rises = sweep[order[-1]]["measured"][0] > sweep[order[0]]["measured"][0]
@@ -122,45 +121,43 @@ def measure(parts, plain, run: Run) -> Evidence:
         + (": a larger β pushes each factor into fewer elements, and keeps less of it." if rises and loses
            else ": a larger β pushes each factor into fewer elements." if rises
            else ": on this run the score does not rise with β as the paper expects."))
-    worse, blurrier = cost > 0, beta_s["sharpness"] < plain_s["sharpness"]
+    blurrier = beta_s["sharpness"] < plain_s["sharpness"]
     disadvantage = (
         f"**Disadvantage — blurrier, less faithful reconstructions.** Its held-out error is "
         f"{beta_s['mse']:.4f} MSE per pixel against {plain_s['mse']:.4f} for the plain autoencoder "
-        f"({cost:+.0%}: {'worse' if worse else 'not worse on this run'}), and {beta_s['sharpness']:.1%} of "
+        f"({change(beta_s['mse'], plain_s['mse'])}), and {beta_s['sharpness']:.1%} of "
         f"its pixels are confidently dark or light against {plain_s['sharpness']:.1%} "
         f"({'blurrier' if blurrier else 'not blurrier on this run'}). " + sweep_text(sweep))
     used = np.flatnonzero(beta_s["used"])
+    alignment_row = Measured("alignment: share of each factor in its best element (1: one element per factor)",
+                             f"{plain_s['score']:.2f}", f"{beta_s['score']:.2f}")
     return Evidence(
         title="β-VAE",
-        rows=[["held-out reconstruction MSE per pixel", f"{plain_s['mse']:.4f}", f"{beta_s['mse']:.4f}"],
-              ["sharpness: pixels < 0.1 or > 0.9", f"{plain_s['sharpness']:.1%}", f"{beta_s['sharpness']:.1%}"],
-              ["alignment: share of each factor in its best element (1: one element per factor)",
-               f"{plain_s['score']:.2f}", f"{beta_s['score']:.2f}"],
-              ["factors kept: R² of a linear fit from the whole code", f"{plain_s['kept']:.2f}",
-               f"{beta_s['kept']:.2f}"],
-              ["latent elements in use", f"{int(plain_s['used'].sum())}", f"{int(beta_s['used'].sum())}"],
-              parameters_row(plain, parts)],
+        rows=[mse_row(plain_s["mse"], beta_s["mse"]),
+              Measured("sharpness: pixels < 0.1 or > 0.9", f"{plain_s['sharpness']:.1%}", f"{beta_s['sharpness']:.1%}"),
+              alignment_row,
+              Measured("factors kept: R² of a linear fit from the whole code", f"{plain_s['kept']:.2f}",
+                       f"{beta_s['kept']:.2f}"),
+              Measured("latent elements in use", f"{int(plain_s['used'].sum())}", f"{int(beta_s['used'].sum())}"),
+              parameters_row(plain, model)],
         advantage=advantage, disadvantage=disadvantage,
         advantage_figures=[
             Shown("q1_beta_vae_factors.png", "How strongly each latent element in use tracks each factor on "
                   "held-out images (absolute rank correlation; for the class, the correlation ratio): a "
                   "disentangled code has one strong cell per column.",
-                  plots.plot_matrix(beta_s["table"][used], rows=[f"z[{j}]" for j in used],
-                                    columns=list(names), title="β-VAE: elements against factors")),
+                  plot_matrix(beta_s["table"][used], rows=[f"z[{j}]" for j in used],
+                              columns=list(names), title="β-VAE: elements against factors")),
             Shown("q1_beta_vae_traversal.png", "Each latent element in use swept through the quantiles of "
                   "the prior, the others at 0: one visible change per row if the code is disentangled.",
-                  plots.plot_traversal(parts[1], np.zeros(run.latent_dim, np.float32), steps=9, dims=used,
-                                       title="β-VAE: traversal of each latent element (quantiles of N(0, 1))"))],
+                  plot_traversal(model.decoder, np.zeros(run.latent_dim, np.float32), steps=9, dims=used,
+                                 title="β-VAE: traversal of each latent element (quantiles of N(0, 1))"))],
         disadvantage_figures=[
             rate_distortion_shown("beta_vae", "β-VAE", sweep),
             reconstructions_shown("beta_vae", {"plain": plain_s["reconstructions"],
                                                "β-VAE": beta_s["reconstructions"]}, run)],
-        headline={"held-out MSE per pixel, plain / variation": f"{plain_s['mse']:.4f} / {beta_s['mse']:.4f}",
-                  "advantage: alignment of factors with single elements, plain / variation":
-                      f"{plain_s['score']:.2f} / {beta_s['score']:.2f}",
-                  "held-out negative ELBO (nats)": f"{elbo['negative_elbo']:.1f}",
-                  f"importance-weighted bound on −log p(x), k = {k:,} (nats)": f"{-elbo['bounds'][k]:.1f}"},
-        extra=elbo_text(elbo))
+        mse=mse_row(plain_s["mse"], beta_s["mse"], "held-out MSE per pixel"),
+        key=Measured("alignment of factors with single elements", alignment_row.plain, alignment_row.variation),
+        results=elbo_results(elbo), extra=elbo_text(elbo))
 
 
 IDEA = r"""The β-VAE is a VAE whose KL term is weighted by $\beta > 1$:
@@ -175,21 +172,8 @@ $\beta = 1$ it is the VAE; `beta` sets it here (4 by default), and the elements 
 leaves unused stay at the prior and carry nothing."""
 
 VARIATION = Variation(
-    name="beta_vae", title="β-VAE",
+    config=BetaVAEConfig,
     paper=Paper("I. Higgins, L. Matthey, A. Pal, C. Burgess, X. Glorot, M. Botvinick, S. Mohamed and "
                 "A. Lerchner", "β-VAE: Learning basic visual concepts with a constrained variational "
                 "framework", "ICLR 2017", "https://openreview.net/forum?id=Sy2fzU9gl"),
-    idea=IDEA, defaults={"latent_dim": 8, "beta": 4.0}, settings=("beta",),
-    build=lambda **settings: _build(**settings), measure=measure, check=lambda values: _check(values))
-
-
-def _build(*, hidden_units, latent_dim, seed, beta):
-    from aekit.variations.vae import VARIATION as vae  # here: variations import each other only when used
-
-    return vae.build(hidden_units=hidden_units, latent_dim=latent_dim, seed=seed, beta=beta)
-
-
-def _check(values):
-    if values["beta"] <= 1:
-        raise ValueError(f"beta must be > 1 for the beta_vae variation (β = 1 is the plain VAE: "
-                         f"choose variation 'vae'), got {values['beta']}")
+    idea=IDEA, measure=measure)

@@ -1,120 +1,47 @@
-"""The contractive autoencoder (Rifai et al.): codes that change little when the input does."""
+"""Q1's evidence for the contractive autoencoder (Rifai et al.): codes that move little when the
+input does, against a costlier training step."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from aekit._checks import check_float
-from aekit.backend import keras
-from aekit.models import Autoencoder, dense_parts
-from aekit.variations import (Evidence, Paper, Run, Shown, Variation, parameters_row,
-                              reconstructions_shown)
+from aekit.latent import encode
+from aekit.models.contractive import ContractiveConfig, jacobian_norms
+from aekit.plots import plot_curves
+from aekit.variations.evidence import (Evidence, Measured, Paper, Run, Shown, Variation, change, mse, mse_row,
+                                       parameters_row, reconstructions_shown, seconds_per_epoch)
 
-ops = keras.ops
 STEP = 0.05         # standard deviation of the small input perturbations the sensitivity is measured with
 LEVELS = (0.02, 0.05, 0.1, 0.2)
-
-# d activation / d pre-activation, from the pre-activation a and the output y
-_DERIVATIVES = {
-    "relu": lambda a, y: ops.cast(a > 0, a.dtype),
-    "linear": lambda a, y: ops.ones_like(a),
-    "tanh": lambda a, y: 1.0 - ops.square(y),
-    "sigmoid": lambda a, y: y * (1.0 - y),
-    "softplus": lambda a, y: ops.sigmoid(a),
-    "elu": lambda a, y: ops.where(a > 0, ops.ones_like(a), y + 1.0),
-}
-
-
-def jacobian_norms(encoder, images):
-    """‖∂z/∂x‖²_F per image for a fully connected encoder, in closed form (no automatic
-    differentiation, so it is the same on every Keras backend).
-
-    With kernels W_l and activation slopes s_l, ∂z/∂x = W_1 diag(s_1) W_2 … W_L diag(s_L). The
-    product is carried from the code's side (latent_dim columns, cheap), and the first kernel
-    enters through its Gram matrix W_1ᵀW_1, computed once per batch.
-    """
-    dense = [layer for layer in encoder.layers if isinstance(layer, keras.layers.Dense)]
-    hidden, slopes = images, []
-    for layer in dense:
-        name = layer.activation.__name__
-        if name not in _DERIVATIVES:
-            raise ValueError(f"the contractive penalty supports activations {', '.join(_DERIVATIVES)}, "
-                             f"but layer {layer.name!r} uses {name}")
-        before = ops.matmul(hidden, layer.kernel) + layer.bias
-        hidden = layer.activation(before)
-        slopes.append(_DERIVATIVES[name](before, hidden))
-    carried = slopes[-1][:, :, None] * ops.eye(dense[-1].units)[None]          # (n, d, d)
-    for layer, slope in zip(dense[:0:-1], slopes[-2::-1]):                       # from the code back
-        carried = slope[:, :, None] * ops.einsum("ij,njk->nik", layer.kernel, carried)
-    gram = ops.matmul(ops.transpose(dense[0].kernel), dense[0].kernel)           # W_1ᵀ W_1
-    return ops.sum(carried * ops.einsum("ij,njk->nik", gram, carried), axis=(1, 2))
-
-
-@keras.saving.register_keras_serializable(package="aekit")
-class ContractiveAutoencoder(Autoencoder):
-    """The loss adds ``contraction`` × the squared Frobenius norm of the encoder's Jacobian."""
-
-    loss_names = ("loss", "reconstruction_loss", "contraction_penalty")
-
-    def __init__(self, encoder, decoder, contraction: float = 0.1, **kwargs):
-        super().__init__(encoder, decoder, **kwargs)
-        self.contraction = check_float("contraction", contraction, 0.0, 10.0, low_open=True)
-
-    def losses_for(self, images, training=False):
-        reconstruction = ops.mean(ops.square(self(images, training=training) - images))
-        penalty = ops.mean(jacobian_norms(self.encoder, images))
-        return reconstruction + self.contraction * penalty, reconstruction, penalty
-
-    def settings(self) -> dict:
-        return {"contraction": self.contraction}
-
-    def diagram_notes(self) -> dict:
-        return {"latent": f"the loss adds\n{self.contraction:g} · ‖∂z/∂x‖²"}
-
-
-def build(*, hidden_units=64, latent_dim=2, seed=None, contraction=0.1):
-    """``(encoder, decoder, model)``: the plain shape, its encoder's Jacobian penalised."""
-    encoder, decoder = dense_parts(784, hidden_units, latent_dim)
-    return encoder, decoder, ContractiveAutoencoder(encoder, decoder, contraction=contraction,
-                                                    name="contractive_autoencoder")
 
 
 def sensitivity(encoder, images, level: float, seed: int) -> np.ndarray:
     """Per image, how far the code moves when the input does: ‖z(x + δ) − z(x)‖ / ‖δ‖ for
     Gaussian δ of standard deviation ``level``, divided by the spread of the codes (the root mean
     squared distance of a code from the mean code), so a mere rescaling of the code does not count."""
-    from aekit.latent import encode
-
     rng = np.random.default_rng(seed)
     delta = (level * rng.standard_normal(images.shape)).astype(np.float32)
     moved = np.clip(images + delta, 0.0, 1.0)
     codes = encode(encoder, images)
     spread = np.sqrt(np.mean(np.sum((codes - codes.mean(axis=0)) ** 2, axis=1)))
-    change = np.linalg.norm(encode(encoder, moved) - codes, axis=1) / np.linalg.norm(moved - images, axis=1)
-    return change / spread
+    moves = np.linalg.norm(encode(encoder, moved) - codes, axis=1) / np.linalg.norm(moved - images, axis=1)
+    return moves / spread
 
 
-def measure(parts, plain, run: Run) -> Evidence:
-    from aekit import plots
-    from aekit.latent import decode, encode
-    from aekit.variations import seconds_per_epoch
-
+def measure(model, plain, run: Run) -> Evidence:
     x_test = run.data.x_test
     scores = {}
-    for name, (encoder, decoder, _) in (("plain", plain), ("contractive", parts)):
+    for name, each in (("plain", plain), ("contractive", model)):
         scores[name] = {
-            "mse": float(np.mean((decode(decoder, encode(encoder, x_test)) - x_test) ** 2)),
-            "curve": [float(np.median(sensitivity(encoder, x_test, level, run.seed))) for level in LEVELS],
-            "jacobian": float(np.mean(keras.ops.convert_to_numpy(jacobian_norms(encoder, x_test)))),
+            "reconstructions": each.reconstruct(x_test),
+            "curve": [float(np.median(sensitivity(each.encoder, x_test, level, run.seed))) for level in LEVELS],
+            "jacobian": float(np.mean(np.asarray(jacobian_norms(each.encoder, x_test)))),
         }
-    timing = {"plain": seconds_per_epoch(run.plain_model, run),
-              "contractive": seconds_per_epoch(lambda: build(hidden_units=run.hidden_units,
-                                                             latent_dim=run.latent_dim, seed=run.seed,
-                                                             contraction=run.settings["contraction"])[2], run)}
+        scores[name]["mse"] = mse(scores[name]["reconstructions"], x_test)
+    timing = {"plain": seconds_per_epoch(run.plain_model, run), "contractive": seconds_per_epoch(run.model, run)}
     plain_s, cae = scores["plain"], scores["contractive"]
     k = LEVELS.index(STEP)
     ratio = cae["curve"][k] / plain_s["curve"][k]
-    cost = cae["mse"] / plain_s["mse"] - 1
     slower = timing["contractive"] / timing["plain"]
     advantage = (
         f"**Advantage — codes that move little when the input does.** Perturbing held-out images with "
@@ -132,33 +59,32 @@ def measure(parts, plain, run: Run) -> Evidence:
         f"every step, an epoch takes {timing['contractive']:.2f} s against {timing['plain']:.2f} s for the "
         f"plain autoencoder ({slower:.1f}× on this machine, measured over {run.data.x_train.shape[0]:,} "
         f"images at batch {run.batch_size}), and its held-out error is {cae['mse']:.4f} MSE per pixel "
-        f"against {plain_s['mse']:.4f} ({cost:+.0%}: {'worse' if cost > 0 else 'not worse on this run'})"
-        + (": codes that ignore small changes also lose some detail." if cost > 0 else "."))
+        f"against {plain_s['mse']:.4f} ({change(cae['mse'], plain_s['mse'])})"
+        + (": codes that ignore small changes also lose some detail." if cae["mse"] > plain_s["mse"] else "."))
     return Evidence(
         title="contractive autoencoder",
-        rows=[["held-out reconstruction MSE per pixel", f"{plain_s['mse']:.4f}", f"{cae['mse']:.4f}"],
-              [f"code change per unit input change, share of the codes' spread (σ = {STEP:g})",
-               f"{plain_s['curve'][k]:.3f}", f"{cae['curve'][k]:.3f}"],
-              ["squared Jacobian norm ‖∂z/∂x‖², mean", f"{plain_s['jacobian']:.3g}", f"{cae['jacobian']:.3g}"],
-              ["seconds per epoch", f"{timing['plain']:.2f}", f"{timing['contractive']:.2f}"],
-              parameters_row(plain, parts)],
+        rows=[mse_row(plain_s["mse"], cae["mse"]),
+              Measured(f"code change per unit input change, share of the codes' spread (σ = {STEP:g})",
+                       f"{plain_s['curve'][k]:.3f}", f"{cae['curve'][k]:.3f}"),
+              Measured("squared Jacobian norm ‖∂z/∂x‖², mean", f"{plain_s['jacobian']:.3g}", f"{cae['jacobian']:.3g}"),
+              Measured("seconds per epoch", f"{timing['plain']:.2f}", f"{timing['contractive']:.2f}"),
+              parameters_row(plain, model)],
         advantage=advantage, disadvantage=disadvantage,
         advantage_figures=[
             Shown("q1_contractive_sensitivity.png", "How far each model's code moves when held-out images "
                   "are perturbed by noise of growing size, per unit of input change and relative to the "
                   "spread of its codes (median over images).",
-                  plots.plot_curves({"plain autoencoder": (LEVELS, plain_s["curve"]),
-                                     "contractive": (LEVELS, cae["curve"])},
-                                    xlabel="σ of the input perturbation",
-                                    ylabel="code change per input change / code spread",
-                                    marked="contractive", title="Sensitivity of the code to its input"))],
+                  plot_curves({"plain autoencoder": (LEVELS, plain_s["curve"]),
+                               "contractive": (LEVELS, cae["curve"])},
+                              xlabel="σ of the input perturbation",
+                              ylabel="code change per input change / code spread",
+                              marked="contractive", title="Sensitivity of the code to its input"))],
         disadvantage_figures=[
-            reconstructions_shown("contractive", {"plain": decode(plain[1], encode(plain[0], x_test)),
-                                                  "contractive": decode(parts[1], encode(parts[0], x_test))},
-                                  run)],
-        headline={"held-out MSE per pixel, plain / variation": f"{plain_s['mse']:.4f} / {cae['mse']:.4f}",
-                  f"advantage: code sensitivity to input noise σ = {STEP:g}, plain / variation":
-                      f"{plain_s['curve'][k]:.3f} / {cae['curve'][k]:.3f}"})
+            reconstructions_shown("contractive", {"plain": plain_s["reconstructions"],
+                                                  "contractive": cae["reconstructions"]}, run)],
+        mse=mse_row(plain_s["mse"], cae["mse"], "held-out MSE per pixel"),
+        key=Measured(f"code sensitivity to input noise σ = {STEP:g}", f"{plain_s['curve'][k]:.3f}",
+                     f"{cae['curve'][k]:.3f}"))
 
 
 IDEA = r"""A plain autoencoder is free to give two almost identical images very different codes. A
@@ -174,9 +100,8 @@ the directions along which real images vary. aekit computes the Jacobian of the 
 encoder exactly, layer by layer (weights times activation slopes), on every training step."""
 
 VARIATION = Variation(
-    name="contractive", title="Contractive autoencoder",
+    config=ContractiveConfig,
     paper=Paper("S. Rifai, P. Vincent, X. Muller, X. Glorot and Y. Bengio",
                 "Contractive auto-encoders: explicit invariance during feature extraction", "ICML 2011",
                 "https://icml.cc/2011/papers/455_icmlpaper.pdf"),
-    idea=IDEA, defaults={"latent_dim": 2}, settings=("contraction",), build=build,
-    measure=measure)
+    idea=IDEA, measure=measure)

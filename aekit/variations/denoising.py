@@ -1,15 +1,15 @@
-"""The denoising autoencoder (Vincent et al.): reconstruct the clean image from a corrupted one."""
+"""Q1's evidence for the denoising autoencoder (Vincent et al.): clean reconstructions from
+corrupted inputs, against the cost on clean inputs and the choice of the noise level."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from aekit._checks import check_float
-from aekit.backend import keras
-from aekit.models import Autoencoder, dense_parts
-from aekit.variations import Evidence, Paper, Run, Shown, Variation, parameters_row
+from aekit.models.denoising import DenoisingConfig
+from aekit.plots import plot_curves, plot_image_rows
+from aekit.variations.evidence import (Evidence, Measured, Paper, Run, Shown, Variation, change, mse, mse_row,
+                                       parameters_row)
 
-ops = keras.ops
 TEST_NOISE = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)  # noise levels the held-out images are scored at,
                                                   # with the level the model was trained at
 OTHER_LEVELS = (0.2, 0.8)                         # training levels compared with the chosen one
@@ -21,73 +21,32 @@ def corrupt(images, noise: float, seed: int) -> np.ndarray:
     return np.clip(images + noise * rng.standard_normal(images.shape), 0.0, 1.0).astype(np.float32)
 
 
-@keras.saving.register_keras_serializable(package="aekit")
-class DenoisingAutoencoder(Autoencoder):
-    """Trained to give back the clean image from a corrupted one: each batch gets fresh Gaussian
-    noise of standard deviation ``noise`` (clipped to [0, 1]); the loss is the mean squared error
-    to the clean image. Calling the model reconstructs what it is given, without adding noise."""
-
-    def __init__(self, encoder, decoder, noise: float = 0.5, seed: int | None = None, **kwargs):
-        super().__init__(encoder, decoder, **kwargs)
-        self.noise = check_float("noise", noise, 0.0, 1.0, low_open=True)
-        self.seed = seed
-        self.noise_generator = keras.random.SeedGenerator(seed)
-
-    def losses_for(self, images, training=False):
-        noisy = images + self.noise * keras.random.normal(ops.shape(images), seed=self.noise_generator)
-        restored = self(ops.clip(noisy, 0.0, 1.0), training=training)
-        return (ops.mean(ops.square(restored - images)),)
-
-    def settings(self) -> dict:
-        return {"noise": self.noise, "seed": self.seed}
-
-    def diagram_notes(self) -> dict:
-        return {"input": f"training input:\nx̃ = clip(x + {self.noise:g}·ε), ε ~ N(0, I)"}
-
-
-def build(*, hidden_units=64, latent_dim=32, seed=None, noise=0.5):
-    """``(encoder, decoder, model)``: the plain autoencoder's shape, trained to denoise."""
-    encoder, decoder = dense_parts(784, hidden_units, latent_dim)
-    return encoder, decoder, DenoisingAutoencoder(encoder, decoder, noise=noise, seed=seed,
-                                                  name="denoising_autoencoder")
-
-
 def levels(noise: float) -> tuple:
     """The test noise levels: TEST_NOISE and the training level."""
     return tuple(sorted(set(TEST_NOISE) | {noise}))
 
 
-def _errors(parts, images, seed, test_levels) -> np.ndarray:
-    """Mean squared error to the clean ``images`` when fed each of ``test_levels`` of noise."""
-    from aekit.latent import decode, encode
-
-    encoder, decoder, _ = parts
-    return np.array([float(np.mean((decode(decoder, encode(encoder, corrupt(images, level, seed + k)))
-                                    - images) ** 2)) for k, level in enumerate(test_levels)])
+def errors(model, images, seed, test_levels) -> np.ndarray:
+    """Mean squared error to the clean ``images`` when ``model`` is fed each of ``test_levels`` of noise."""
+    return np.array([mse(model.reconstruct(corrupt(images, level, seed + k)), images)
+                     for k, level in enumerate(test_levels)])
 
 
-def measure(parts, plain, run: Run) -> Evidence:
-    from aekit import plots
-    from aekit.latent import decode, encode
-
-    noise, x_test = run.settings["noise"], run.data.x_test
+def measure(model, plain, run: Run) -> Evidence:
+    noise, x_test = run.config.noise, run.data.x_test
     tested = levels(noise)
-    chosen = _errors(parts, x_test, run.seed, tested)
-    baseline = _errors(plain, x_test, run.seed, tested)
-    others = {}
-    for level in (lvl for lvl in OTHER_LEVELS if abs(lvl - noise) > 1e-9):
-        model = build(hidden_units=run.hidden_units, latent_dim=run.latent_dim, seed=run.seed, noise=level)
-        run.train(model[2])
-        others[level] = _errors(model, x_test, run.seed, tested)
+    chosen = errors(model, x_test, run.seed, tested)
+    baseline = errors(plain, x_test, run.seed, tested)
+    others = run.sweep([level for level in OTHER_LEVELS if abs(level - noise) > 1e-9],
+                       lambda level: run.model(noise=level), lambda other: errors(other, x_test, run.seed, tested))
     at = tested.index(noise)
     gain = 1 - chosen[at] / baseline[at]
     better = [level for level, a, b in zip(tested, chosen, baseline) if a < b]
-    clean_cost = chosen[0] / baseline[0] - 1
 
-    table = [["held-out MSE to the clean image, clean input", f"{baseline[0]:.4f}", f"{chosen[0]:.4f}"]]
-    table += [[f"… with Gaussian noise σ = {level:g} on the input", f"{b:.4f}", f"{a:.4f}"]
+    table = [mse_row(baseline[0], chosen[0], "held-out MSE to the clean image, clean input")]
+    table += [Measured(f"… with Gaussian noise σ = {level:g} on the input", f"{b:.4f}", f"{a:.4f}")
               for level, a, b in zip(tested[1:], chosen[1:], baseline[1:])]
-    table.append(parameters_row(plain, parts))
+    table.append(parameters_row(plain, model))
 
     advantage = (
         f"**Advantage — clean reconstructions from corrupted inputs.** Fed held-out {run.kind.plural} with "
@@ -104,8 +63,8 @@ def measure(parts, plain, run: Run) -> Evidence:
     disadvantage = (
         f"**Disadvantage — noise costs on clean inputs, and the noise level is a choice.** On clean "
         f"held-out {run.kind.plural} its error is {chosen[0]:.4f} against {baseline[0]:.4f} for the plain "
-        f"autoencoder ({clean_cost:+.0%}: {'worse' if clean_cost > 0 else 'not worse on this run'})"
-        + (": it learned to smooth away detail that looks like noise." if clean_cost > 0 else ".")
+        f"autoencoder ({change(chosen[0], baseline[0])})"
+        + (": it learned to smooth away detail that looks like noise." if chosen[0] > baseline[0] else ".")
         + f" And what it learns depends on the "
         f"training noise: denoisers trained the same way at σ = "
         f"{', '.join(f'{l:g}' for l in others)} reach MSE "
@@ -116,8 +75,7 @@ def measure(parts, plain, run: Run) -> Evidence:
     labels = run.data.y_test
     noisy = corrupt(x_test[:10], noise, run.seed + at)
     rows = {"clean": x_test[:10], f"noisy, σ = {noise:g}": noisy,
-            "plain autoencoder": decode(plain[1], encode(plain[0], noisy)),
-            "denoising": decode(parts[1], encode(parts[0], noisy))}
+            "plain autoencoder": plain.reconstruct(noisy), "denoising": model.reconstruct(noisy)}
     curves = {"plain autoencoder": (tested, baseline), f"denoising, trained at σ = {noise:g}": (tested, chosen)}
     curves.update({f"denoising, trained at σ = {level:g}": (tested, errs) for level, errs in others.items()})
     return Evidence(
@@ -125,18 +83,18 @@ def measure(parts, plain, run: Run) -> Evidence:
         advantage_figures=[
             Shown("q1_denoising_noisy_inputs.png", f"Held-out {run.kind.plural} with noise of σ = {noise:g}, "
                   "and what each model makes of them (captions: the image's class).",
-                  plots.plot_image_rows(rows, captions={"clean": [run.data.class_names[d] for d in labels[:10]]},
-                                        title=f"Reconstructing noisy {run.kind.plural}"))],
+                  plot_image_rows(rows, captions={"clean": [run.data.class_names[d] for d in labels[:10]]},
+                                  title=f"Reconstructing noisy {run.kind.plural}"))],
         disadvantage_figures=[
             Shown("q1_denoising_noise_levels.png", "Error to the clean image at each test noise level, for "
                   "the plain autoencoder and for denoisers trained at several noise levels (the thick line "
                   "is the one this notebook trained).",
-                  plots.plot_curves(curves, xlabel="σ of the Gaussian noise on the test images",
-                                    ylabel="MSE to the clean image", marked=f"denoising, trained at σ = {noise:g}",
-                                    title="Held-out error against input noise"))],
-        headline={"held-out MSE per pixel, plain / variation": f"{baseline[0]:.4f} / {chosen[0]:.4f}",
-                  f"advantage: MSE to the clean image from noisy input (σ = {tested[at]:g}), plain / variation":
-                      f"{baseline[at]:.4f} / {chosen[at]:.4f}"})
+                  plot_curves(curves, xlabel="σ of the Gaussian noise on the test images",
+                              ylabel="MSE to the clean image", marked=f"denoising, trained at σ = {noise:g}",
+                              title="Held-out error against input noise"))],
+        mse=mse_row(baseline[0], chosen[0], "held-out MSE per pixel"),
+        key=Measured(f"MSE to the clean image from noisy input (σ = {tested[at]:g})", f"{baseline[at]:.4f}",
+                     f"{chosen[at]:.4f}"))
 
 
 IDEA = r"""A plain autoencoder learns $g(f(x)) \approx x$ and, given enough room in its code, can come close
@@ -154,8 +112,8 @@ noise"); additive Gaussian noise, used here, is the other corruption they discus
 the TensorFlow tutorial uses."""
 
 VARIATION = Variation(
-    name="denoising", title="Denoising autoencoder",
+    config=DenoisingConfig,
     paper=Paper("P. Vincent, H. Larochelle, Y. Bengio and P.-A. Manzagol",
                 "Extracting and composing robust features with denoising autoencoders", "ICML 2008",
                 "https://dl.acm.org/doi/10.1145/1390156.1390294"),
-    idea=IDEA, defaults={"latent_dim": 32}, settings=("noise",), build=build, measure=measure)
+    idea=IDEA, measure=measure)

@@ -1,49 +1,20 @@
-"""The sparse autoencoder (Ng's CS294A notes): a wider code, most of it zero for any one image."""
+"""Q1's evidence for the sparse autoencoder (Ng's CS294A notes): few active code units per image,
+against a higher reconstruction error at the same size and budget."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from aekit._checks import check_float
-from aekit.backend import keras
-from aekit.models import Autoencoder, dense_parts
-from aekit.variations import (Evidence, Paper, Run, Shown, Variation, parameters_row,
-                              reconstructions_shown)
+from aekit.latent import decode, encode
+from aekit.measures import classify
+from aekit.models.sparse import SparseConfig
+from aekit.plots import plot_curves, plot_image_rows
+from aekit.variations.evidence import (Evidence, Measured, Paper, Run, Shown, Variation, change, mse, mse_row,
+                                       parameters_row, reconstructions_shown)
 
-ops = keras.ops
 ACTIVE = 0.1                      # a unit is active when above 10% of the image's largest code value
 OTHER_WEIGHTS = (0.001, 0.1)      # sparsity weights trained too, for the trade-off curve
 WHOLE = 0.9                       # a unit's image reads as a whole image of a class at this confidence
-
-
-@keras.saving.register_keras_serializable(package="aekit")
-class SparseAutoencoder(Autoencoder):
-    """A ReLU code with an L1 penalty: the loss adds ``sparsity`` × the mean absolute code value,
-    so each image is described by few active units."""
-
-    loss_names = ("loss", "reconstruction_loss", "sparsity_penalty")
-
-    def __init__(self, encoder, decoder, sparsity: float = 0.01, **kwargs):
-        super().__init__(encoder, decoder, **kwargs)
-        self.sparsity = check_float("sparsity", sparsity, 0.0, 10.0, low_open=True)
-
-    def losses_for(self, images, training=False):
-        codes = self.code(images, training=training)
-        reconstruction = ops.mean(ops.square(self.decoder(codes, training=training) - images))
-        penalty = ops.mean(ops.abs(codes))
-        return reconstruction + self.sparsity * penalty, reconstruction, penalty
-
-    def settings(self) -> dict:
-        return {"sparsity": self.sparsity}
-
-    def diagram_notes(self) -> dict:
-        return {"latent": f"ReLU code; the loss adds\n{self.sparsity:g} · mean |z|"}
-
-
-def build(*, hidden_units=64, latent_dim=32, seed=None, sparsity=0.01):
-    """``(encoder, decoder, model)``: the plain shape with a ReLU code, penalised for activity."""
-    encoder, decoder = dense_parts(784, hidden_units, latent_dim, latent_activation="relu")
-    return encoder, decoder, SparseAutoencoder(encoder, decoder, sparsity=sparsity, name="sparse_autoencoder")
 
 
 def activity(codes) -> np.ndarray:
@@ -63,35 +34,32 @@ def live_units(codes) -> np.ndarray:
 def unit_images(decoder, codes, units) -> np.ndarray:
     """What each of ``units`` draws alone: the decoder given that unit at its 95th percentile of
     use (of absolute value, with the sign it mostly takes) and every other unit at 0."""
-    from aekit.latent import decode
-
     level = np.percentile(np.abs(codes), 95, axis=0) * np.sign(np.median(codes, axis=0) + 1e-12)
     return decode(decoder, np.diag(level).astype(np.float32)[units])
 
 
-def measure(parts, plain, run: Run) -> Evidence:
-    from aekit import plots
-    from aekit.latent import decode, encode
-    from aekit.measures import classify
-
-    x_test, weight, units = run.data.x_test, run.settings["sparsity"], run.latent_dim
+def measure(model, plain, run: Run) -> Evidence:
+    x_test, weight, units = run.data.x_test, run.config.sparsity, run.latent_dim
     scores = {}
-    for name, (encoder, decoder, _) in (("plain", plain), ("sparse", parts)):
+    for name, each in (("plain", plain), ("sparse", model)):
+        encoder, decoder = each.encoder, each.decoder
         codes = encode(encoder, x_test)
         live = live_units(codes)
         drawn = unit_images(decoder, codes, live)
         scores[name] = {"codes": codes, "active": float(activity(codes).mean()), "units": drawn,
-                        "live": len(live), "mse": float(np.mean((decode(decoder, codes) - x_test) ** 2)),
+                        "live": len(live), "reconstructions": decode(decoder, codes),
                         "wholes": float((classify(run.classifier, drawn)[1] >= WHOLE).mean()) if len(live) else 0.0}
-    sweep = {weight: (scores["sparse"]["active"], scores["sparse"]["mse"])}
-    for other in (w for w in OTHER_WEIGHTS if abs(w - weight) > 1e-12):
-        model = build(hidden_units=run.hidden_units, latent_dim=units, seed=run.seed, sparsity=other)
-        run.train(model[2])
-        codes = encode(model[0], x_test)
-        sweep[other] = (float(activity(codes).mean()), float(np.mean((decode(model[1], codes) - x_test) ** 2)))
+        scores[name]["mse"] = mse(scores[name]["reconstructions"], x_test)
+
+    def trade_off(other):
+        codes = encode(other.encoder, x_test)
+        return float(activity(codes).mean()), mse(decode(other.decoder, codes), x_test)
+
+    sweep = {weight: (scores["sparse"]["active"], scores["sparse"]["mse"]),
+             **run.sweep([w for w in OTHER_WEIGHTS if abs(w - weight) > 1e-12],
+                         lambda other: run.model(sparsity=other), trade_off)}
     plain_s, sparse_s = scores["plain"], scores["sparse"]
     fewer = sparse_s["active"] < plain_s["active"]
-    cost = sparse_s["mse"] / plain_s["mse"] - 1
     order = sorted(sweep)
 
     advantage = (
@@ -112,43 +80,41 @@ def measure(parts, plain, run: Run) -> Evidence:
     disadvantage = (
         f"**Disadvantage — higher reconstruction error at the same size and budget.** Its held-out "
         f"error is {sparse_s['mse']:.4f} MSE per pixel against {plain_s['mse']:.4f} for the plain "
-        f"autoencoder ({cost:+.0%}: {'worse' if cost > 0 else 'not worse on this run'}). The weight of the "
+        f"autoencoder ({change(sparse_s['mse'], plain_s['mse'])}). The weight of the "
         f"penalty sets the trade-off: " + "; ".join(
             f"λ = {w:g} gives {sweep[w][0] * units:.1f} active units and error {sweep[w][1]:.4f}"
             for w in order) + ".")
+    active = Measured(f"active code units per image (of {units})", f"{plain_s['active'] * units:.1f}",
+                      f"{sparse_s['active'] * units:.1f}")
     return Evidence(
         title="sparse autoencoder",
-        rows=[["held-out reconstruction MSE per pixel", f"{plain_s['mse']:.4f}", f"{sparse_s['mse']:.4f}"],
-              [f"active code units per image (of {units})", f"{plain_s['active'] * units:.1f}",
-               f"{sparse_s['active'] * units:.1f}"],
-              ["code units used by ≥ 1% of images", f"{plain_s['live']}", f"{sparse_s['live']}"],
-              [f"units in use whose image alone reads as a whole {run.kind.noun}", f"{plain_s['wholes']:.0%}",
-               f"{sparse_s['wholes']:.0%}"],
-              parameters_row(plain, parts)],
+        rows=[mse_row(plain_s["mse"], sparse_s["mse"]), active,
+              Measured("code units used by ≥ 1% of images", f"{plain_s['live']}", f"{sparse_s['live']}"),
+              Measured(f"units in use whose image alone reads as a whole {run.kind.noun}", f"{plain_s['wholes']:.0%}",
+                       f"{sparse_s['wholes']:.0%}"),
+              parameters_row(plain, model)],
         advantage=advantage, disadvantage=disadvantage,
         advantage_figures=[
             Shown("q1_sparse_units.png", "What each code unit draws on its own (every other unit at 0), "
                   "most used first: the sparse autoencoder's units in use, then the plain autoencoder's.",
-                  plots.plot_image_rows({"sparse": sparse_s["units"][:12], "plain": plain_s["units"][:12]},
-                                        title="Each code unit alone, most used first")),
+                  plot_image_rows({"sparse": sparse_s["units"][:12], "plain": plain_s["units"][:12]},
+                                  title="Each code unit alone, most used first")),
             Shown("q1_sparse_activity.png", "How many code units each held-out image uses.",
-                  plots.plot_curves({name: _histogram(scores[name]["codes"], units)
-                                     for name in ("plain", "sparse")},
-                                    xlabel="active code units", ylabel="share of held-out images",
-                                    marked="sparse", title="Active code units per image"))],
+                  plot_curves({name: _histogram(scores[name]["codes"], units)
+                               for name in ("plain", "sparse")},
+                              xlabel="active code units", ylabel="share of held-out images",
+                              marked="sparse", title="Active code units per image"))],
         disadvantage_figures=[
             Shown("q1_sparse_tradeoff.png", "The sparsity weight's trade-off: active units against held-out "
                   "error, one point per weight (labelled).",
-                  plots.plot_curves({"sparse autoencoder": ([sweep[w][0] * units for w in order],
-                                                            [sweep[w][1] for w in order])},
-                                    labels={"sparse autoencoder": [f"λ = {w:g}" for w in order]},
-                                    xlabel="active code units per image", ylabel="held-out MSE per pixel",
-                                    title="Sparsity against reconstruction error")),
-            reconstructions_shown("sparse", {"plain": decode(plain[1], plain_s["codes"]),
-                                             "sparse": decode(parts[1], sparse_s["codes"])}, run)],
-        headline={"held-out MSE per pixel, plain / variation": f"{plain_s['mse']:.4f} / {sparse_s['mse']:.4f}",
-                  f"advantage: active code units per image (of {units}), plain / variation":
-                      f"{plain_s['active'] * units:.1f} / {sparse_s['active'] * units:.1f}"})
+                  plot_curves({"sparse autoencoder": ([sweep[w][0] * units for w in order],
+                                                      [sweep[w][1] for w in order])},
+                              labels={"sparse autoencoder": [f"λ = {w:g}" for w in order]},
+                              xlabel="active code units per image", ylabel="held-out MSE per pixel",
+                              title="Sparsity against reconstruction error")),
+            reconstructions_shown("sparse", {"plain": plain_s["reconstructions"],
+                                             "sparse": sparse_s["reconstructions"]}, run)],
+        mse=mse_row(plain_s["mse"], sparse_s["mse"], "held-out MSE per pixel"), key=active)
 
 
 def _histogram(codes, units):
@@ -170,14 +136,7 @@ Makhzani and Frey's k-sparse autoencoders, which keep only the $k$ largest) is t
 form, with the same aim."""
 
 VARIATION = Variation(
-    name="sparse", title="Sparse autoencoder",
+    config=SparseConfig,
     paper=Paper("A. Ng", "Sparse autoencoder", "CS294A Lecture notes, Stanford University, 2011",
                 "https://web.stanford.edu/class/cs294a/sparseAutoencoder.pdf"),
-    idea=IDEA, defaults={"latent_dim": 32}, settings=("sparsity",), build=build,
-    measure=measure, check=lambda values: _check(values))
-
-
-def _check(values):
-    if values["latent_dim"] < 8:
-        raise ValueError(f"latent_dim must be at least 8 for the sparse variation (a sparse code needs "
-                         f"room to leave units unused), got {values['latent_dim']}")
+    idea=IDEA, measure=measure)

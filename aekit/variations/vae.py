@@ -1,4 +1,5 @@
-"""The variational autoencoder (Kingma & Welling): a distribution over codes, a prior to sample from."""
+"""Q1's evidence for the variational autoencoder (Kingma & Welling): a latent space to sample
+from, against blurrier reconstructions; the held-out ELBO and the importance-weighted bounds."""
 
 from __future__ import annotations
 
@@ -6,90 +7,21 @@ import math
 
 import numpy as np
 
-from aekit._checks import check_beta, check_int
-from aekit.backend import keras
-from aekit.models import Autoencoder, dense_parts
-from aekit.variations import Evidence, Paper, Run, Shown, Variation, reconstructions_shown
-
-ops = keras.ops
-
-
-@keras.saving.register_keras_serializable(package="aekit")
-class Sampling(keras.layers.Layer):
-    """Reparameterisation: z = μ + exp(½·log σ²)·ε with ε ~ N(0, I) from a seeded generator."""
-
-    def __init__(self, seed: int | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
-
-    def call(self, inputs):
-        z_mean, z_log_var = inputs
-        epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
-        return z_mean + ops.exp(0.5 * z_log_var) * epsilon
-
-    def compute_output_shape(self, input_shape):
-        return input_shape[0]
-
-    def get_config(self):
-        return {**super().get_config(), "seed": self.seed}
+from aekit import likelihood
+from aekit.latent import decode, encode, interpolate_codes, sample_codes
+from aekit.measures import classifier_features, classify, frechet_distance, sharpness
+from aekit.models.config import Int, Setting
+from aekit.models.vae import VAEConfig
+from aekit.plots import plot_curves, plot_image_rows, plot_latent_space, plot_manifold, plot_samples
+from aekit.training import evaluate
+from aekit.variations.evidence import (Evidence, Measured, Paper, Run, Shown, Variation, mse, mse_row,
+                                       reconstructions_shown)
 
 
-def kl_divergence(z_mean, z_log_var):
-    """KL(N(μ, σ²) ‖ N(0, I)) in nats, summed over latent dimensions: one value per example."""
-    return -0.5 * ops.sum(1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
+PRIOR_SAMPLES = Setting(Int(10, 100_000), "codes drawn from N(0, I) to judge each model as a generator")
 
 
-def reconstruction_nll(images, reconstructions):
-    """Bernoulli negative log-likelihood in nats, summed over pixels: one value per example."""
-    return ops.sum(ops.binary_crossentropy(images, reconstructions), axis=-1)
-
-
-@keras.saving.register_keras_serializable(package="aekit")
-class VAE(Autoencoder):
-    """Variational autoencoder whose losses are per-example nats, averaged over the batch.
-
-    ``loss`` is reconstruction + β·KL, reported with ``reconstruction_loss`` and ``kl_loss``.
-    Calling the model (and ``predict``) decodes the posterior mean μ, so a reconstruction is
-    deterministic; the losses use a sampled z, as the ELBO requires.
-    """
-
-    loss_names = ("loss", "reconstruction_loss", "kl_loss")
-
-    def __init__(self, encoder: keras.Model, decoder: keras.Model, beta: float = 1.0, **kwargs):
-        super().__init__(encoder, decoder, **kwargs)
-        self.beta = check_beta(beta)
-
-    def losses_for(self, images, training=False):
-        z_mean, z_log_var, z = self.encoder(images, training=training)
-        reconstruction = ops.mean(reconstruction_nll(images, self.decoder(z, training=training)))
-        kl = ops.mean(kl_divergence(z_mean, z_log_var))
-        return reconstruction + self.beta * kl, reconstruction, kl
-
-    def settings(self) -> dict:
-        return {"beta": self.beta}
-
-
-def build_vae(input_dim: int = 784, hidden_units=64, latent_dim: int = 2, *,
-              hidden_activation: str = "relu", beta: float = 1.0, seed: int | None = None):
-    """Return ``(encoder, decoder, vae)`` with the autoencoder's default shape.
-
-    The encoder maps an image to ``(z_mean, z_log_var, z)``, drawing z = μ + σ·ε through a
-    seeded :class:`Sampling` layer; the decoder is the autoencoder's decoder. ``beta`` weighs
-    the KL term of the loss (1 gives the ELBO of Kingma & Welling).
-    """
-    beta = check_beta(beta)
-    if seed is not None:
-        seed = check_int("seed", seed, 0, 2**31 - 1)
-    heads, decoder = dense_parts(input_dim, hidden_units, latent_dim, hidden_activation=hidden_activation,
-                                 heads=("z_mean", "z_log_var"))
-    z_mean, z_log_var = heads.outputs
-    z = Sampling(seed=seed, name="z")([z_mean, z_log_var])
-    encoder = keras.Model(heads.inputs[0], [z_mean, z_log_var, z], name="encoder")
-    return encoder, decoder, VAE(encoder, decoder, beta=beta, name="vae")
-
-
-def generative_scores(parts, plain, run: Run, *, n_samples: int, pairs: int = 100) -> dict:
+def generative_scores(vae, plain, run: Run, *, n_samples: int, pairs: int = 100) -> dict:
     """Each model as a generator and as a reconstructor, on held-out images.
 
     For the plain autoencoder and the VAE: reconstruction error and sharpness; where the codes
@@ -97,17 +29,15 @@ def generative_scores(parts, plain, run: Run, *, n_samples: int, pairs: int = 10
     classifier's features, classes shown); the same with z from a Gaussian fitted to the training
     codes (the best a plain autoencoder can do), and between the codes of two test images.
     """
-    from aekit.latent import decode, encode, interpolate_codes, sample_codes
-    from aekit.measures import classifier_features, classify, frechet_distance, sharpness
-
     x_train, x_test, classifier = run.data.x_train, run.data.x_test, run.classifier
-    n_samples = check_int("prior_samples", n_samples, 10, 100_000)
+    n_samples = PRIOR_SAMPLES.check("prior_samples", n_samples)
     ends = np.random.default_rng(run.seed).choice(len(x_test), size=(min(pairs, len(x_test) // 2), 2),
                                                   replace=False)
     real = classifier_features(classifier, x_test)
     scores = {"original": {"sharpness": float(sharpness(x_test).mean())},
               "classes": len(run.data.class_names)}
-    for name, (encoder, decoder, _) in (("autoencoder", plain), ("VAE", parts)):
+    for name, model in (("autoencoder", plain), ("VAE", vae)):
+        encoder, decoder = model.encoder, model.decoder
         test_codes, train_codes = encode(encoder, x_test), encode(encoder, x_train)
         latent_dim = test_codes.shape[1]
         reconstructions = decode(decoder, test_codes)
@@ -118,7 +48,7 @@ def generative_scores(parts, plain, run: Run, *, n_samples: int, pairs: int = 10
         decoded_paths = decode(decoder, paths.reshape(-1, latent_dim)).reshape(len(ends), -1, x_test.shape[1])
         shares = np.bincount(verdicts[0], minlength=len(run.data.class_names)) / n_samples
         scores[name] = {
-            "mse": float(np.mean((reconstructions - x_test) ** 2)),
+            "mse": mse(reconstructions, x_test),
             "sharpness": float(sharpness(reconstructions).mean()),
             "code_mean": float(np.abs(train_codes.mean(axis=0)).mean()),
             "code_std": float(train_codes.std(axis=0).mean()),
@@ -129,7 +59,7 @@ def generative_scores(parts, plain, run: Run, *, n_samples: int, pairs: int = 10
                 classifier_features(classifier, decoded_paths[:, 1:-1].reshape(-1, x_test.shape[1])), real),
             "n_samples": n_samples, "test_codes": test_codes, "reconstructions": reconstructions,
             "samples": samples, "verdicts": verdicts, "interpolation": decoded_paths[0]}
-    scores["elbo"] = elbo_scores(parts[2], x_test, seed=run.seed)
+    scores["elbo"] = elbo_scores(vae, x_test, seed=run.seed)
     return scores
 
 
@@ -141,9 +71,7 @@ def elbo_scores(vae, images, *, seed: int) -> dict:
     """The held-out ELBO (β = 1, whatever β the VAE trained with) with its two terms, the
     importance-weighted bounds on log p(x) for each k in IW_SAMPLES on the first IW_IMAGES
     images, and the KL and activity of each latent element."""
-    from aekit import likelihood
-
-    losses = vae.evaluate(images, batch_size=256, verbose=0, return_dict=True)
+    losses = evaluate(vae, images, batch_size=256)
     shown = images[:IW_IMAGES]
     bounds = {k: float(np.mean(likelihood.log_likelihood(vae, shown, k=k, seed=seed))) for k in IW_SAMPLES}
     return {"n": len(images), "reconstruction": losses["reconstruction_loss"], "kl": losses["kl_loss"],
@@ -158,15 +86,15 @@ def beta_sweep(run: Run, betas, measure=None) -> dict:
     """Train one VAE of the run's shape per β, each for half the run's epochs; return per β its
     rate (KL to the prior) and distortion (reconstruction), in nats per held-out image, and
     ``measure(encoder)`` if given."""
-    sweep = {}
-    for beta in betas:
-        encoder, _, vae = build_vae(hidden_units=run.hidden_units, latent_dim=run.latent_dim, beta=beta,
-                                    seed=run.seed)
-        run.train(vae, epochs=max(1, run.epochs // 2))
-        losses = vae.evaluate(run.data.x_test, batch_size=1000, verbose=0, return_dict=True)
-        sweep[beta] = {"rate": losses["kl_loss"], "distortion": losses["reconstruction_loss"],
-                       "measured": measure(encoder) if measure else None}
-    return sweep
+    def scored(vae):
+        losses = evaluate(vae, run.data.x_test, batch_size=1000)
+        return {"rate": losses["kl_loss"], "distortion": losses["reconstruction_loss"],
+                "measured": measure(vae.encoder) if measure else None}
+
+    def make(beta):
+        return VAEConfig(hidden_units=run.hidden_units, latent_dim=run.latent_dim, beta=beta).build(seed=run.seed)
+
+    return run.sweep(betas, make, scored, epochs=max(1, run.epochs // 2))
 
 
 TABLE = [("held-out reconstruction MSE per pixel (lower is better)", "mse", "{:.4f}"),
@@ -270,17 +198,15 @@ def _signed(value: float) -> str:
 
 def rate_distortion_shown(name: str, title: str, sweep: dict):
     """The β sweep as a figure: nats the code carries (rate) against reconstruction nats."""
-    from aekit import plots
-
     order = sorted(sweep)
     return Shown(f"q1_{name}_rate_distortion.png", "The β sweep: nats the code carries (rate) against "
                  "nats of reconstruction error (distortion), one point per β, each trained for half the budget.",
-                 plots.plot_curves({title: ([sweep[b]["rate"] for b in order],
-                                            [sweep[b]["distortion"] for b in order])},
-                                   labels={title: [f"β = {b:g}" for b in order]},
-                                   xlabel="rate: KL to the prior (nats per image)",
-                                   ylabel="distortion: reconstruction (nats per image)",
-                                   title="Rate against distortion across β"))
+                 plot_curves({title: ([sweep[b]["rate"] for b in order],
+                                      [sweep[b]["distortion"] for b in order])},
+                             labels={title: [f"β = {b:g}" for b in order]},
+                             xlabel="rate: KL to the prior (nats per image)",
+                             ylabel="distortion: reconstruction (nats per image)",
+                             title="Rate against distortion across β"))
 
 
 def sweep_text(sweep: dict) -> str:
@@ -294,31 +220,29 @@ def sweep_text(sweep: dict) -> str:
                         for b in order) + ".")
 
 
-def figures(scores, parts, plain, run: Run, name: str, title: str) -> tuple[list, list]:
+def figures(scores, model, plain, run: Run, name: str, title: str) -> tuple[list, list]:
     """The advantage's figures (latent spaces, samples, decoder grids, paths) and the
     disadvantage's (the same held-out images reconstructed by both models)."""
-    from aekit import plots
-
     labels = run.data.y_test
     ae, vae = scores["autoencoder"], scores["VAE"]
     codes = {"autoencoder": ae["test_codes"], title: vae["test_codes"]}
     advantage = [
         Shown(f"q1_{name}_latent_spaces.png", f"Left, the autoencoder's codes of the test images; right, "
               f"the {title}'s, packed around 0 with spread about 1 if training followed the prior.",
-              plots.plot_latent_space(codes, labels, class_names=run.class_names)),
+              plot_latent_space(codes, labels, class_names=run.class_names)),
         Shown(f"q1_{name}_prior_samples.png", "Decoding z ~ N(0, I), the prior, with both models "
               "(captions: the class the classifier reads, and its confidence).",
-              plots.plot_samples({"autoencoder": ae["samples"], title: vae["samples"]},
-                                 {"autoencoder": ae["verdicts"], title: vae["verdicts"]},
-                                 class_names=run.class_names,
-                                 title="Decoded samples z ~ N(0, I)")),
+              plot_samples({"autoencoder": ae["samples"], title: vae["samples"]},
+                           {"autoencoder": ae["verdicts"], title: vae["verdicts"]},
+                           class_names=run.class_names,
+                           title="Decoded samples z ~ N(0, I)")),
         Shown(f"q1_{name}_manifolds.png", "Each decoder over a grid. Both axes step through the same "
               "quantile levels: of the autoencoder's own test codes (it has no prior) and of the prior "
               "N(0, I), so every row and column covers the same share of codes.",
-              plots.plot_manifold({"autoencoder": (plain[1], ae["test_codes"]), title: (parts[1], None)})),
+              plot_manifold({"autoencoder": (plain.decoder, ae["test_codes"]), title: (model.decoder, None)})),
         Shown(f"q1_{name}_interpolations.png", "A straight path between the codes of two test images.",
-              plots.plot_image_rows({"autoencoder": ae["interpolation"], title: vae["interpolation"]},
-                                    title="Decoded path between the codes of two test images")),
+              plot_image_rows({"autoencoder": ae["interpolation"], title: vae["interpolation"]},
+                              title="Decoded path between the codes of two test images")),
     ]
     disadvantage = [
         reconstructions_shown(name, {"autoencoder": ae["reconstructions"], title: vae["reconstructions"]}, run),
@@ -329,24 +253,28 @@ def figures(scores, parts, plain, run: Run, name: str, title: str) -> tuple[list
 SWEEP = (0.25, 1.0, 4.0)  # β values of the VAE's rate-distortion sweep
 
 
-def measure(parts, plain, run: Run) -> Evidence:
-    scores = generative_scores(parts, plain, run, n_samples=run.settings["prior_samples"])
-    advantage, disadvantage = figures(scores, parts, plain, run, "vae", "VAE")
+def measure(model, plain, run: Run) -> Evidence:
+    scores = generative_scores(model, plain, run, n_samples=run.measuring["prior_samples"])
+    advantage, disadvantage = figures(scores, model, plain, run, "vae", "VAE")
     sweep = beta_sweep(run, SWEEP)
     ae, vae = scores["autoencoder"], scores["VAE"]
-    k = max(scores["elbo"]["bounds"])
     return Evidence(
         title="VAE",
-        rows=[[label, fmt.format(ae[key]), fmt.format(vae[key])] for label, key, fmt in TABLE],
+        rows=[Measured(label, fmt.format(ae[key]), fmt.format(vae[key])) for label, key, fmt in TABLE],
         advantage=advantage_text(scores, noun=run.kind.noun),
         disadvantage=disadvantage_text(scores) + " " + sweep_text(sweep),
         advantage_figures=advantage, disadvantage_figures=disadvantage + [rate_distortion_shown("vae", "VAE", sweep)],
-        headline={"held-out MSE per pixel, plain / variation": f"{ae['mse']:.4f} / {vae['mse']:.4f}",
-                  "advantage: Fréchet distance of N(0, I) samples to test images, plain / variation":
-                      f"{ae['prior_fd']:.1f} / {vae['prior_fd']:.1f}",
-                  "held-out negative ELBO (nats)": f"{scores['elbo']['negative_elbo']:.1f}",
-                  f"importance-weighted bound on −log p(x), k = {k:,} (nats)": f"{-scores['elbo']['bounds'][k]:.1f}"},
-        extra=elbo_text(scores["elbo"]))
+        mse=mse_row(ae["mse"], vae["mse"], "held-out MSE per pixel"),
+        key=Measured("Fréchet distance of N(0, I) samples to test images", f"{ae['prior_fd']:.1f}",
+                     f"{vae['prior_fd']:.1f}"),
+        results=elbo_results(scores["elbo"]), extra=elbo_text(scores["elbo"]))
+
+
+def elbo_results(e) -> dict:
+    """The held-out negative ELBO and the tightest importance-weighted bound, for the key results."""
+    k = max(e["bounds"])
+    return {"held-out negative ELBO (nats)": f"{e['negative_elbo']:.1f}",
+            f"importance-weighted bound on −log p(x), k = {k:,} (nats)": f"{-e['bounds'][k]:.1f}"}
 
 
 IDEA = r"""A plain autoencoder maps each image $x$ to **one point** $z = f(x)$ and learns to decode it back.
@@ -375,10 +303,8 @@ what makes the prior a good place to sample new codes from, and also what costs 
 detail."""
 
 VARIATION = Variation(
-    name="vae", title="Variational autoencoder (VAE)",
+    config=VAEConfig,
     paper=Paper("D. P. Kingma and M. Welling", "Auto-Encoding Variational Bayes", "ICLR 2014",
                 "https://arxiv.org/abs/1312.6114"),
-    idea=IDEA, defaults={"latent_dim": 2, "beta": 1.0}, settings=("beta",), measuring=("prior_samples",),
-    build=lambda *, hidden_units, latent_dim, seed, beta: build_vae(
-        hidden_units=hidden_units, latent_dim=latent_dim, beta=beta, seed=seed),
-    measure=measure)
+    idea=IDEA, measure=measure,
+    measuring={"prior_samples": (1000, PRIOR_SAMPLES)})

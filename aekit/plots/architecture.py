@@ -1,10 +1,12 @@
-"""A block diagram of any aekit model, read from its own layers (matplotlib only).
+"""The architecture of any aekit model as a block diagram, read from its own layers (matplotlib only).
 
 ``keras.utils.plot_model`` needs pydot and the Graphviz binaries, which a fresh machine, CI and
 papermill runs lack; this draws the same facts with matplotlib: each Dense layer as a box of its
 width, each convolution as its feature maps (height × width × channels, kernel and stride), the
-parameter counts, a VAE's μ and log σ² heads with the noise ε and z = μ + σ·ε, and the notes a
-model adds about its training (a denoiser's input noise, a penalty on the code).
+parameter counts, a VAE's μ and log σ² heads (the encoder outputs named ``z_mean`` and
+``z_log_var``) with the noise ε and z = μ + σ·ε, and the notes a model adds about its training (a
+denoiser's input noise, a penalty on the code). Which layers are drawn, and how each is described,
+is one table of layer kinds (:data:`_KINDS`).
 """
 
 from __future__ import annotations
@@ -15,14 +17,30 @@ from dataclasses import dataclass
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
-from aekit.backend import keras
-from aekit.models import Autoencoder
+from aekit._keras import keras
+from aekit.models.base import Autoencoder
+from aekit.plots.figure import finish
 
 _COLORS = {"input": "#e8e8e8", "encoder": "#cfe2f3", "latent": "#fce5cd",
            "decoder": "#d9ead3", "noise": "#ffffff", "note": "#fff8dc"}
 _BOX_WIDTH, _STEP = 0.62, 1.9
-_DRAWN = (keras.layers.Dense, keras.layers.Conv2D, keras.layers.Conv2DTranspose, keras.layers.Cropping2D,
-          keras.layers.Rescaling)
+_HEADS = {"z_mean": "μ", "z_log_var": "log σ²"}  # a VAE encoder's named outputs, and their symbols
+
+
+def _convolution(kind):
+    return lambda layer: (f"{kind} {'×'.join(map(str, layer.kernel_size))}/{layer.strides[0]} · "
+                          f"{layer.activation.__name__}")
+
+
+# The layers drawn, in the order they are matched (a transposed convolution is also a Conv2D):
+# how each is described, and whether its output is a width of the network (a rescaling is not).
+_KINDS = (
+    (keras.layers.Dense, lambda layer: f"Dense · {layer.activation.__name__}", True),
+    (keras.layers.Conv2DTranspose, _convolution("ConvT"), True),
+    (keras.layers.Conv2D, _convolution("Conv"), True),
+    (keras.layers.Cropping2D, lambda layer: "crop", True),
+    (keras.layers.Rescaling, lambda layer: "to [−1, 1]" if float(layer.offset) < 0 else "back to [0, 1]", False),
+)
 
 
 @dataclass
@@ -33,17 +51,24 @@ class _Block:
     detail: str  # e.g. "Dense · relu", "Conv 4×4/2 · elu"
     params: int
     role: str
+    width: bool = True  # a width of the network, named in the title
 
 
-def block_diagram(model_or_models) -> tuple[Figure, str]:
-    """Draw the model given as ``(encoder, decoder, model)`` or the model itself; return the
-    figure and its title (``aekit.plots.draw_architecture`` adds and saves it)."""
+def draw_architecture(model_or_models, path=None) -> Figure:
+    """A block diagram of an aekit model (``(encoder, decoder, model)`` or the model), read from
+    its layers: names, widths, activations, parameter counts."""
+    fig, title = _block_diagram(model_or_models)
+    return finish(fig, title, path)
+
+
+def _block_diagram(model_or_models) -> tuple[Figure, str]:
+    """The diagram of the model given as ``(encoder, decoder, model)`` or the model itself, and its title."""
     model = _model(model_or_models)
     encoder, decoder = model.encoder, model.decoder
-    variational = len(encoder.outputs) == 3
+    variational = set(_HEADS) <= set(encoder.output_names)
     blocks = _blocks(encoder, "encoder")
     decoder_blocks = _blocks(decoder, "decoder")
-    heads = [b for b in blocks if b.name in ("z_mean", "z_log_var")]
+    heads = [b for b in blocks if b.name in _HEADS] if variational else []
     trunk = [b for b in blocks if b not in heads]
     image = _Block(encoder.layers[0].name, str(encoder.inputs[0].shape[-1]), encoder.inputs[0].shape[-1],
                    "input", 0, "input")
@@ -69,10 +94,9 @@ def block_diagram(model_or_models) -> tuple[Figure, str]:
     if variational:
         x += _STEP
         offsets = {"z_mean": 1.25, "z_log_var": -1.25}
-        symbols = {"z_mean": "μ", "z_log_var": "log σ²"}
         outs = []
         for head in heads:
-            head.role, head.detail = "latent", f"{symbols[head.name]} · Dense · {head.detail.split(' · ')[-1]}"
+            head.role, head.detail = "latent", f"{_HEADS[head.name]} · {head.detail}"
             outs.append(_connect(ax, previous, x, offsets[head.name], height(head.size), head))
         x += _STEP
         sample = _Block("z (sampling)", heads[0].label, heads[0].size, "z = μ + σ·ε", 0, "latent")
@@ -95,7 +119,7 @@ def block_diagram(model_or_models) -> tuple[Figure, str]:
     ax.set_xlim(-1.05, x + 1.05)
     ax.set_ylim(-3.3 if variational or notes else -2.6, top + 0.35)
 
-    kept = lambda blocks: [b.label for b in blocks if "[" not in b.detail]  # rescaling: not a layer width
+    kept = lambda blocks: [b.label for b in blocks if b.width]
     widths = [image.label] + kept(trunk)
     widths += [f"(μ {heads[0].label}, log σ² {heads[1].label})", f"z {heads[0].label}"] if variational else []
     widths += kept(decoder_blocks)
@@ -114,24 +138,15 @@ def _model(model_or_models) -> Autoencoder:
 
 
 def _blocks(model, role) -> list[_Block]:
+    """A block for each layer of ``model`` that :data:`_KINDS` draws, in order."""
     blocks = []
     for layer in model.layers:
-        if not isinstance(layer, _DRAWN):
+        kind = next(((describe, width) for cls, describe, width in _KINDS if isinstance(layer, cls)), None)
+        if kind is None:
             continue
         shape = tuple(layer.output.shape[1:])
-        label = "×".join(map(str, shape))
-        activation = getattr(getattr(layer, "activation", None), "__name__", "")
-        if isinstance(layer, keras.layers.Dense):
-            detail = f"Dense · {activation}"
-        elif isinstance(layer, keras.layers.Cropping2D):
-            detail = "crop"
-        elif isinstance(layer, keras.layers.Rescaling):
-            detail = "to [−1, 1]" if float(layer.offset) < 0 else "back to [0, 1]"
-        else:
-            kind = "Conv" if isinstance(layer, keras.layers.Conv2D) and not isinstance(
-                layer, keras.layers.Conv2DTranspose) else "ConvT"
-            detail = f"{kind} {'×'.join(map(str, layer.kernel_size))}/{layer.strides[0]} · {activation}"
-        blocks.append(_Block(layer.name, label, math.prod(shape), detail, layer.count_params(), role))
+        blocks.append(_Block(layer.name, "×".join(map(str, shape)), math.prod(shape), kind[0](layer),
+                             layer.count_params(), role, kind[1]))
     return blocks
 
 

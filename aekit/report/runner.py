@@ -1,18 +1,17 @@
-"""Regenerate the report: run every notebook with papermill, refresh figures/, export HTML.
+"""The report's runner: every notebook executed with papermill in a process of its own, into a
+build folder, each exported as a page; the index; and, after a run with the notebooks' own
+defaults, the committed figures refreshed.
 
-    python -m aekit report [--output DIR] [-p NAME VALUE]... [-f params.yaml] [--only q2]
-                           [--quick] [--data SOURCE] [--backend jax] [--refresh-committed]
-
-Notebooks run in a build folder, never over the committed ones (unless ``--refresh-committed``),
+Notebooks run in a build folder, never over the committed ones (unless :func:`refresh_committed`),
 and write their figures there. Only a run with the notebooks' own defaults copies them into
-``figures/``, and only once every notebook has succeeded: a failed run, a ``--quick`` smoke run
+``figures/``, and only once every notebook has succeeded: a failed run, a ``--quick`` smoke run,
 a run with other parameters or on another Keras backend than TensorFlow leaves the committed
-figures as they are.
+figures as they are. Ctrl-C or SIGTERM stops every notebook process (each stops its kernel) and
+removes what they half wrote.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import os
@@ -20,59 +19,23 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aekit import pages
+from aekit import variations as registry
 from aekit._checks import check_int
+from aekit._files import write_atomically
+from aekit._keras import BACKENDS
+from aekit.report import notebook_process
+from aekit.report.index import write_index
+from aekit.report.pages import export_html
+from aekit.results import RESULTS_MIME
 
 QUICK = {"epochs": 2, "prior_samples": 100}  # a smoke configuration: every cell runs, fast
-RESULTS_MIME = "application/vnd.aekit.results+json"
-
-
-class Results:
-    """A notebook's key results: a table for its reader, and the record (data source, parameters,
-    results, versions) that ``aekit report`` reads back from the executed notebook for its index.
-
-    ``results`` maps a description to its value as the notebook formats it; ``data`` is the
-    loaded data set (its ``source`` and ``note`` say what was used); ``parameters`` the
-    notebook's checked parameters.
-    """
-
-    def __init__(self, results: dict, *, data, parameters):
-        if not isinstance(results, dict) or not results:
-            raise ValueError("results must be a non-empty dict of {description: value}")
-        # Lists of pairs, not dicts: Jupyter's messages sort the keys of a dict.
-        self.record = {"data": data.source + (f" ({data.note})" if getattr(data, "note", "") else ""),
-                       "parameters": [[k, v] for k, v in vars(parameters).items() if not k.startswith("_")],
-                       "results": [[str(k), str(v)] for k, v in results.items()],
-                       "versions": _versions()}
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        from aekit._markdown import markdown_table
-
-        rows = self.record["results"]
-        versions = ", ".join(f"{k} {v}" for k, v in self.record["versions"])
-        return {"text/markdown": markdown_table(["result of this run", "value"], rows)
-                + f"\n\nData: {self.record['data']}. Versions: {versions}.",
-                "text/plain": "\n".join(f"{k}: {v}" for k, v in rows),
-                RESULTS_MIME: self.record}
-
-
-def _versions() -> list:
-    import platform
-
-    import aekit
-
-    versions = [["aekit", aekit.__version__], ["Python", platform.python_version()]]
-    for name, label in (("numpy", "NumPy"), ("keras", "Keras"), ("tensorflow", "TensorFlow"),
-                        ("jax", "JAX")):
-        if name in sys.modules:
-            versions.append([label, getattr(sys.modules[name], "__version__", "?")])
-    return versions
 
 
 @dataclass
@@ -102,125 +65,6 @@ class Interrupted(BaseException):
     """SIGTERM, handled as Ctrl-C is: the notebooks are stopped and their partial output removed."""
 
 
-def _interrupted(signum, frame):
-    raise Interrupted()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point of ``aekit`` and ``python -m aekit``."""
-    parser = argparse.ArgumentParser(prog="aekit", description="aekit's report tools")
-    commands = parser.add_subparsers(dest="command", required=True)
-    report = commands.add_parser("report", help="regenerate the notebooks, figures and HTML report")
-    report.add_argument("--notebooks", type=Path, default=Path("notebooks"),
-                        help="folder of the notebooks (default: notebooks)")
-    report.add_argument("--figures", type=Path, default=Path("figures"),
-                        help="folder of the committed figures to refresh (default: figures)")
-    report.add_argument("--output", type=Path, default=Path("build/report"),
-                        help="where executed notebooks and HTML go (default: build/report)")
-    report.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
-                        metavar=("NAME", "VALUE"), help="set NAME in every notebook that declares it")
-    report.add_argument("-f", "--parameters-file", type=Path,
-                        help="YAML of per-notebook values: {q2_autoencoder: {latent_dim: 3}}")
-    report.add_argument("--only", action="append", default=[], metavar="NOTEBOOK",
-                        help="run only this notebook (q1, q2 or a full name); repeatable")
-    report.add_argument("--variations", metavar="NAMES",
-                        help="run Q1 once per variation, one page each: 'all' or a comma-separated "
-                             "list (vae,denoising,...); the index compares them")
-    report.add_argument("--quick", action="store_true",
-                        help=f"fast smoke configuration: {', '.join(f'{k}={v}' for k, v in QUICK.items())}")
-    report.add_argument("--data", metavar="SOURCE", help="data_source for every notebook: auto, keras, sample or a path")
-    report.add_argument("--backend", choices=BACKENDS,
-                        help="Keras backend the notebooks run on (default: KERAS_BACKEND, else tensorflow)")
-    report.add_argument("--jobs", type=int, default=2,
-                        help="notebooks run at once (default: 2, one per core of a small machine)")
-    report.add_argument("--refresh-committed", action="store_true",
-                        help="re-execute the committed notebooks in place with their defaults")
-    links = commands.add_parser("links", help="write the notebooks' Colab badges and setup cells "
-                                "from the Repository URL in pyproject.toml (for a fork)")
-    links.add_argument("--notebooks", type=Path, default=Path("notebooks"),
-                       help="folder of the notebooks (default: notebooks)")
-    links.add_argument("--pyproject", type=Path, default=Path("pyproject.toml"),
-                       help="where the Repository URL is (default: pyproject.toml)")
-    args = parser.parse_args(argv)
-    if args.command == "links":
-        return _links(args.notebooks, args.pyproject)
-    previous = signal.signal(signal.SIGTERM, _interrupted), signal.getsignal(signal.SIGINT)
-    try:
-        backend = _choose_backend(args.backend)
-        if args.refresh_committed:
-            if args.parameter or args.parameters_file or args.quick or args.data or args.variations:
-                raise ReportError("--refresh-committed runs the notebooks with their own defaults: "
-                                  "it takes no -p, -f, --quick, --data or --variations")
-            if backend != BACKENDS[0]:
-                raise ReportError("--refresh-committed stores the outputs nbval compares, which are "
-                                  "TensorFlow's: run it without --backend (or KERAS_BACKEND=tensorflow)")
-            results = refresh_committed(args.notebooks, args.output, only=args.only)
-        else:
-            overrides = {name: _parse_value(value) for name, value in args.parameter}
-            if args.data:
-                overrides["data_source"] = _from_notebooks(args.data, args.notebooks)
-            results = run_report(args.notebooks, args.output, args.figures, overrides=overrides,
-                                 per_notebook=_read_parameters_file(args.parameters_file),
-                                 only=args.only, jobs=args.jobs, quick=args.quick,
-                                 variations=[v for v in (args.variations or "").split(",") if v])
-    except NotebookFailed as error:
-        print(f"aekit report: error: {error}", file=sys.stderr)
-        return 1
-    except (ReportError, ValueError) as error:
-        print(f"aekit report: error: {error}", file=sys.stderr)
-        return 2
-    except (KeyboardInterrupt, Interrupted):
-        print("aekit report: interrupted: the running notebooks were stopped and their partial "
-              f"output removed; {args.figures}/ was left as it was", file=sys.stderr)
-        return 130
-    finally:
-        signal.signal(signal.SIGTERM, previous[0])
-        signal.signal(signal.SIGINT, previous[1])
-    return 0 if all(r.status == "ok" for r in results) else 1
-
-
-BACKENDS = ("tensorflow", "jax")  # the Keras backends aekit trains on; the first is the default
-
-
-def _choose_backend(requested: str | None) -> str:
-    """The Keras backend for the notebooks (they inherit KERAS_BACKEND): ``requested``, else the
-    environment's, else TensorFlow; an error if it is not one aekit runs on or is not installed."""
-    import importlib.util
-
-    backend = requested or os.environ.get("KERAS_BACKEND") or BACKENDS[0]
-    if backend not in BACKENDS:
-        raise ReportError(f"the Keras backend must be one of {', '.join(BACKENDS)}, got {backend!r} "
-                          f"(from {'--backend' if requested else 'KERAS_BACKEND'})")
-    if importlib.util.find_spec(backend) is None:
-        raise ReportError(f"the Keras backend {backend!r} is not installed: pip install 'aekit[{backend}]'"
-                          if backend == "jax" else f"the Keras backend {backend!r} is not installed")
-    os.environ["KERAS_BACKEND"] = backend
-    return backend
-
-
-def _from_notebooks(source: str, notebooks_dir: Path) -> str:
-    """A data path given from here, as the notebooks (which run in their own folder) must see it."""
-    from aekit.data import SOURCES
-
-    if source in SOURCES or not Path(source).expanduser().exists():
-        return source  # a keyword, or a path the notebook will reject with its own message
-    return os.path.relpath(Path(source).expanduser().resolve(), notebooks_dir.resolve())
-
-
-def _links(notebooks_dir: Path, pyproject: Path) -> int:
-    from aekit import colab
-
-    try:
-        url = colab.repository_url(pyproject)
-        changed = colab.write_links(notebooks_dir, url)
-    except (OSError, ValueError) as error:
-        print(f"aekit links: error: {error}", file=sys.stderr)
-        return 2
-    print(f"{url}: " + (", ".join(str(p) for p in changed) + " updated" if changed
-                        else "every notebook already points there"))
-    return 0
-
-
 def run_report(notebooks_dir: Path, output_dir: Path, figures_dir: Path, *, overrides=None,
                per_notebook=None, only=(), variations=(), jobs: int = 1, quick: bool = False,
                log=print) -> list[Result]:
@@ -244,11 +88,9 @@ def run_report(notebooks_dir: Path, output_dir: Path, figures_dir: Path, *, over
 
 def _pages(notebooks, parameters, variations, output_dir) -> list[Result]:
     """One page per notebook, or one per variation for the notebook that declares ``variation``."""
-    import papermill
+    import papermill  # the report's extra (aekit[report])
 
     if variations:
-        from aekit import variations as registry
-
         names = registry.names() if variations == ["all"] else list(dict.fromkeys(variations))
         for name in names:
             if name not in registry.names():
@@ -309,11 +151,11 @@ def _run(results, refresh, output_dir, figures_dir, notebooks_dir, jobs, childre
     failed = [r for r in results if r.status == "failed"]
     if not failed:
         for result in results:
-            pages.export_html(result.output)
-        _write_index(output_dir, results)
+            export_html(result.output)
+        write_index(output_dir, results)
         if refresh:  # every notebook succeeded with its own defaults: these are the figures
             for figure in (f for r in results for f in r.figures):
-                pages.write_atomically(figures_dir / figure.name, figure.read_bytes())
+                write_atomically(figures_dir / figure.name, figure.read_bytes())
     log(_summary(results, output_dir))
     if failed:
         raise NotebookFailed(f"{failed[0].name} failed: {failed[0].error}\n"
@@ -356,19 +198,25 @@ def _refresh(notebooks, notebooks_dir, output_dir, children, log):
         if result.error:
             result.status = "failed"
             raise NotebookFailed(f"{path.stem} failed: {result.error}\npartial output: "
-                              f"{result.output}\n{path} was left as it was")
+                                 f"{result.output}\n{path} was left as it was")
         result.status = "ok"
-        pages.write_atomically(path, result.output.read_bytes())
+        write_atomically(path, result.output.read_bytes())
         log(f"{path.stem}: ok in {result.seconds:.1f} s")
     return results
 
 
 def _papermill(notebook: Path, output: Path, cwd: Path, parameters: dict, children) -> str:
-    """Execute ``notebook`` in its own process (aekit._notebook_process); return "" or the
-    failing cell's error. No parameters: no injected cell."""
-    command = [sys.executable, "-m", "aekit._notebook_process", str(notebook), str(output), str(cwd),
-               json.dumps(parameters), str(os.getpid())]
-    code, stderr = children.run(command)
+    """Execute ``notebook`` in its own process (:mod:`aekit.report.notebook_process`, run as a
+    script, so that process loads neither aekit nor Keras); return "" or the failing cell's
+    error. No parameters: no injected cell. The process and its kernel keep their temporary files
+    in a folder of their own, removed here however the run ended."""
+    private = tempfile.mkdtemp(prefix="aekit-notebook-")
+    command = [sys.executable, notebook_process.__file__, str(notebook), str(output), str(cwd),
+               json.dumps(parameters), str(os.getpid()), private]
+    try:
+        code, stderr = children.run(command)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
     if code == 0 or children.stopped:
         return ""
     try:
@@ -443,7 +291,7 @@ def _locked(output_dir: Path):
         raise ReportError(f"cannot write to --output {output_dir}: {error.strerror}") from None
     try:
         try:
-            import fcntl
+            import fcntl  # POSIX only
 
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except ImportError:
@@ -478,7 +326,7 @@ def _select(notebooks_dir: Path, only) -> list[Path]:
 def _plan_parameters(notebooks, overrides: dict, per_notebook: dict, quick: bool) -> dict[str, dict]:
     """Per notebook: the QUICK values it declares (if ``quick``), the overrides it declares, then
     its own file entries. A name the user gives that no notebook declares is an error."""
-    import papermill
+    import papermill  # the report's extra (aekit[report])
 
     declared = {p.stem: set(papermill.inspect_notebook(str(p))) for p in notebooks}
     known = set().union(*declared.values())
@@ -506,31 +354,6 @@ def _plan_parameters(notebooks, overrides: dict, per_notebook: dict, quick: bool
     return plan
 
 
-def _read_parameters_file(path: Path | None) -> dict:
-    if path is None:
-        return {}
-    import yaml
-
-    try:
-        content = yaml.safe_load(path.read_text()) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise ReportError(f"cannot read parameters file {path}: {error}") from None
-    if not isinstance(content, dict) or not all(isinstance(v, dict) for v in content.values()):
-        raise ReportError(f"parameters file {path} must map notebook names to parameter "
-                          f"mappings, e.g. {{q2_autoencoder: {{latent_dim: 3}}}}")
-    return content
-
-
-def _parse_value(text: str):
-    """Read a -p value as papermill's CLI does: YAML (numbers, lists, True/False/None)."""
-    import yaml
-
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
-
-
 def _read_record(notebook: Path) -> dict:
     """The record a notebook's Results displayed (empty if it displayed none)."""
     try:
@@ -542,49 +365,6 @@ def _read_record(notebook: Path) -> dict:
             if RESULTS_MIME in output.get("data", {}):
                 return output["data"][RESULTS_MIME]
     return {}
-
-
-def _write_index(output_dir: Path, results: list[Result]) -> None:
-    import platform
-    from datetime import datetime
-
-    versions = next((r.record["versions"] for r in results if r.record.get("versions")), [])
-    header = [("generated", datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")),
-              ("machine", f"{cpu_name()}, {os.cpu_count()} cores, {platform.system()}"),
-              ("versions", ", ".join(f"{k} {v}" for k, v in versions) or "—")]
-    rows = [{"name": r.name, "status": r.status, "seconds": r.seconds,
-             "data": r.record.get("data"), "results": r.record.get("results"),
-             "parameters": r.record.get("parameters"),
-             "figures": [f.relative_to(output_dir).as_posix() for f in r.figures]} for r in results]
-    pages.write_index(output_dir / "index.html", rows, title="aekit report", header=header,
-                      comparison=_comparison(results))
-
-
-def _comparison(results: list[Result]) -> list[list[str]]:
-    """Q1's variations side by side (when more than one ran): variation, held-out error,
-    parameters, seconds, and the measured advantage in one number."""
-    rows = []
-    for r in results:
-        found = dict(r.record.get("results", []))
-        if "variation" in found:
-            advantage = next(((k, v) for k, v in found.items() if k.startswith("advantage: ")), ("", "—"))
-            rows.append([r.name, found["variation"], found.get("held-out MSE per pixel, plain / variation", "—"),
-                         found.get("parameters, plain / variation", "—"), f"{r.seconds:.0f}",
-                         f"{advantage[0].removeprefix('advantage: ')}: {advantage[1]}"])
-    return rows if len(rows) > 1 else []
-
-
-def cpu_name() -> str:
-    """The CPU's model name (Linux), else what the platform module knows."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    import platform
-
-    return platform.processor() or platform.machine()
 
 
 def _summary(results: list[Result], output_dir: Path) -> str:

@@ -1,14 +1,14 @@
 """One notebook, executed by papermill in a process of its own, as ``aekit report`` runs each one.
 
-    python -m aekit._notebook_process NOTEBOOK OUTPUT CWD PARAMETERS_JSON RUNNER_PID
+    python aekit/report/notebook_process.py NOTEBOOK OUTPUT CWD PARAMETERS_JSON RUNNER_PID TEMP_DIR
 
-A process of its own because papermill's ``cwd`` changes the working directory of the whole
-process. It dies with the runner, even one killed with SIGKILL (Linux: the parent-death signal),
-and on SIGTERM it stops its kernel and removes its temporary files before it exits, so no kernel
-and no file outlives an interrupted report.
+Run as a script, not as a module of aekit, so this process imports neither aekit nor Keras (the
+kernel does); a process of its own because papermill's ``cwd`` changes the working directory of
+the whole process. It dies with the runner, even one killed with SIGKILL (Linux: the parent-death
+signal), and on SIGTERM it stops its kernel and exits at once. Every temporary file of this
+process and of its kernel (the kernel's connection file, TensorFlow's AutoGraph modules) goes to
+TEMP_DIR, a folder the runner made for this notebook and removes however the run ends.
 """
-
-from __future__ import annotations
 
 import json
 import os
@@ -16,26 +16,34 @@ import shutil
 import signal
 import sys
 import tempfile
+from pathlib import Path
+
+# This file's folder, which Python puts first on sys.path, holds aekit's report modules: keep
+# their names (pages, index, cli, runner) from shadowing anything papermill imports.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 
 
 def main(argv: list[str]) -> int:
     global _private
-    notebook, output, cwd, parameters, parent = argv
+    notebook, output, cwd, parameters, parent, _private = argv
     _die_with(int(parent))
     signal.signal(signal.SIGTERM, _stop)
-    # This process's temporary files (the kernel's connection file among them) go to a folder of
-    # its own, removed however the process ends: a stopped kernel never removes its file itself.
-    _private = tempfile.tempdir = tempfile.mkdtemp(prefix="aekit-notebook-")
+    os.environ["TMPDIR"] = tempfile.tempdir = _private  # the kernel inherits it
     try:
-        import papermill
+        return _execute(notebook, output, cwd, json.loads(parameters))
+    finally:
+        shutil.rmtree(_private, ignore_errors=True)
 
-        papermill.execute_notebook(notebook, output, cwd=cwd, parameters=json.loads(parameters),
+
+def _execute(notebook, output, cwd, parameters) -> int:
+    import papermill  # after TMPDIR is set: nothing it loads has made a temporary file elsewhere
+
+    try:
+        papermill.execute_notebook(notebook, output, cwd=cwd, parameters=parameters,
                                    progress_bar=False, log_output=False)
     except papermill.PapermillExecutionError as error:
         print(f"{error.ename}: {error.evalue}", file=sys.stderr)
         return 1
-    finally:
-        shutil.rmtree(_private, ignore_errors=True)
     return 0
 
 
