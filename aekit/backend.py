@@ -84,8 +84,8 @@ def _tensorflow_runner(model, steps, data, validation, batch_size, seed, schedul
     def run_epoch(*tensors):
         *tensors, seeds = tensors
         order = tf.random.experimental.stateless_shuffle(tf.range(n), seed=seeds)
-        totals = [tf.constant(0.0)] * n_values
-        for b in tf.range(batches):
+
+        def batch_step(b, totals):
             index = order[b * batch_size:(b + 1) * batch_size]
             batch = [tf.gather(tensor, index) for tensor in tensors]
             values = []
@@ -94,22 +94,28 @@ def _tensorflow_runner(model, steps, data, validation, batch_size, seed, schedul
                     found = step.losses(*batch, training=True)
                 optimiser.apply(tape.gradient(found[0], step.variables), step.variables)
                 values += list(found)
-            totals = [total + value for total, value in zip(totals, values)]
+            return b + 1, [total + value for total, value in zip(totals, values)]
+
+        _, totals = tf.while_loop(lambda b, _: b < batches, batch_step,
+                                  (tf.constant(0), [tf.constant(0.0)] * n_values))
         return [total / batches for total in totals]
 
     def evaluate(*tensors):
         return [value for step in steps for value in step.losses(*tensors, training=False)]
 
     # Concrete functions, traced once for this model: a tf.function called for many models in one
-    # process (six variations, a sweep) would make TensorFlow warn about retracing.
+    # process (six variations, a sweep) would make TensorFlow warn about retracing. The loop is
+    # written as a while_loop, not left to AutoGraph, which would write a module per function into
+    # the temporary folder, removed only when the process exits cleanly (a killed kernel does not).
     tensors = [tf.constant(array) for array in data]
     specs = [tf.TensorSpec(t.shape, t.dtype) for t in tensors]
-    compiled = tf.function(run_epoch).get_concrete_function(*specs, tf.TensorSpec([2], tf.int32))
+    compiled = tf.function(run_epoch, autograph=False).get_concrete_function(*specs, tf.TensorSpec([2], tf.int32))
     run = lambda epoch: [float(v) for v in compiled(*tensors, tf.constant([seed, epoch], tf.int32))]
     if validation is None:
         return run, None
     held_out = [tf.constant(array) for array in validation]
-    checked = tf.function(evaluate).get_concrete_function(*[tf.TensorSpec(t.shape, t.dtype) for t in held_out])
+    checked = tf.function(evaluate, autograph=False).get_concrete_function(
+        *[tf.TensorSpec(t.shape, t.dtype) for t in held_out])
     return run, lambda: [float(v) for v in checked(*held_out)]
 
 

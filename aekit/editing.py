@@ -126,14 +126,16 @@ def measure_reconstructions(images, labels, reconstructions, classifier: keras.M
                             shown: int = 10, data=None) -> ReconstructionReport:
     """Held-out error, and how often ``classifier`` reads another class in a reconstruction than
     the image's label, with its misreadings of the originals as the control (``classifier``
-    None: the error only). ``data`` says what the classes are called (digits by default)."""
+    None: the error only). ``data`` says what the classes are called (digits by default). Of the
+    first ``shown`` images (as many as there are, if fewer), the report counts the misread ones
+    apart: the figure above it shows them."""
     images = check_images("images", images)
     reconstructions = check_images("reconstructions", reconstructions, images.shape[1])
     labels = np.asarray(labels)
     if reconstructions.shape != images.shape or labels.shape != (len(images),):
         raise ValueError(f"images, reconstructions and labels must match: got {images.shape}, "
                          f"{reconstructions.shape} and {labels.shape}")
-    shown = check_int("shown", shown, 1, len(images))
+    shown = min(check_int("shown", shown, 1), len(images))  # a small folder holds fewer held-out images
     mse = float(np.mean((reconstructions - images) ** 2))
     noun = "digit" if data is None or kind_of(data) is DIGITS else "class"
     if classifier is None:

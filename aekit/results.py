@@ -18,10 +18,12 @@ class Results:
     ``results`` maps a description to its value as the notebook formats it; ``data`` is the
     loaded data set (its ``source`` and ``note`` say what was used); ``parameters`` the
     notebook's checked parameters; ``compared``, for Q1, what the index puts side by side for
-    each variation (:meth:`aekit.variations.Evidence.compared`).
+    each variation (:meth:`aekit.variations.Evidence.compared`); ``missing``, what the run could
+    not do for want of data (Q3 without the other data set), so that the report does not replace
+    figures that show it with figures that do not.
     """
 
-    def __init__(self, results: dict, *, data, parameters, compared: dict | None = None):
+    def __init__(self, results: dict, *, data, parameters, compared: dict | None = None, missing: str = ""):
         if not isinstance(results, dict) or not results:
             raise ValueError("results must be a non-empty dict of {description: value}")
         # Lists of pairs, not dicts: Jupyter's messages sort the keys of a dict.
@@ -29,6 +31,7 @@ class Results:
                        "parameters": [[k, v] for k, v in vars(parameters).items() if not k.startswith("_")],
                        "results": [[str(k), str(v)] for k, v in results.items()],
                        "compared": [[str(k), str(v)] for k, v in (compared or {}).items()],
+                       "train_images": len(data.x_train), "missing": str(missing),
                        "versions": versions()}
 
     def _repr_mimebundle_(self, include=None, exclude=None):

@@ -1,27 +1,27 @@
-"""Strict nbval over the committed notebooks, as on this machine and as on another CPU.
+"""Strict nbval over the committed notebooks, as this CPU computes and as another CPU would.
 
-nbval runs a notebook in place, so its figures would land in figures/ and, on any machine whose
-floats differ from the one that stored them, change the working tree. Each run therefore works on
-a copy of notebooks/ in a temporary folder (figures_dir = "../figures" then points there too).
+Each notebook is executed at its defaults once per numerics setting, in the copy of the repository
+that tests/conftest.py makes (a run writes figures, and on another CPU they would change the tree):
+
+- as this CPU computes, by `pytest --nbval notebooks/` itself, the command docs/CONTRIBUTING.md
+  gives (tests/test_docs.py runs it; here its outcome is read);
+- as another CPU would (TF_ENABLE_ONEDNN_OPTS=0 changes the last bits of every float here), by the
+  README's main command, whose executed notebooks are the committed ones run with no injected
+  parameter: each code cell's outputs are compared with the stored ones by nbval's own comparison.
 """
 
 import json
-import os
-import shutil
-import subprocess
-import sys
+from types import SimpleNamespace
 
+import nbformat
 import pytest
-from nbval.plugin import comment_markers, find_comment_markers, metadata_tags
+from nbval.plugin import (IPyNbCell, coalesce_streams, comment_markers, find_comment_markers, find_metadata_tags,
+                          get_sanitize_patterns, metadata_tags)
 
-from conftest import ROOT
+from conftest import ROOT, documented
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-NUMERICS = {
-    "this CPU": {},
-    # oneDNN's fused kernels change the last bits of every float here, as another CPU would.
-    "another CPU": {"TF_ENABLE_ONEDNN_OPTS": "0"},
-}
+NBVAL = next(c for c in documented("bash") if c.endswith("pytest --nbval notebooks/"))
 
 
 def code_cells(path):
@@ -52,18 +52,55 @@ def test_committed_outputs_hold_no_stderr_and_every_cell_ran(path):
         assert cell["execution_count"] is not None, f"{path.name}: code cell {number} never ran"
         assert not any(out["output_type"] == "error" for out in cell["outputs"])
         assert "WARNING:tensorflow" not in json.dumps(cell["outputs"]), f"{path.name}: code cell {number}"
+        assert set(cell["metadata"]) <= {"tags", "editable", "slideshow"}, \
+            f"{path.name}: code cell {number} stores run metadata (timings): refresh it with --refresh-committed"
 
 
-@pytest.mark.parametrize("numerics", NUMERICS)
-def test_strict_nbval_reproduces_the_committed_outputs(numerics, tmp_path):
-    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    (tmp_path / "pytest.ini").write_text("[pytest]\n")  # keeps the repository's settings out
-    env = {**os.environ, **NUMERICS[numerics], "PYTHONPATH": str(ROOT / "tests")}
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
-         "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"), "-p", "nbval_hooks",
-         "-p", "no:cacheprovider", "-q", "--rootdir", str(tmp_path), str(tmp_path / "notebooks")],
-        cwd=tmp_path, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, f"strict nbval failed ({numerics}):\n{done.stdout[-6000:]}"
-    assert f"{sum(len(code_cells(p)) for p in NOTEBOOKS)} passed" in done.stdout
+def test_strict_nbval_passes_as_this_cpu_computes(run_in_checkout):
+    code, output, before, after = run_in_checkout(NBVAL)
+    assert code == 0, f"strict nbval failed:\n{output[-6000:]}"
+    assert f"{sum(len(code_cells(p)) for p in NOTEBOOKS)} passed" in output
+    assert after == before  # the figures went to notebooks/figures/, which git ignores
+
+
+class Referee:
+    """nbval's own comparison of a cell's outputs (IPyNbCell.compare_outputs and sanitize), with
+    the settings `pytest --nbval` runs with here: nbval's defaults (the comparison skips metadata,
+    tracebacks and images), the repository's conftest.py (it skips stderr) and the patterns of
+    tests/nbval_sanitize.cfg."""
+
+    compare_outputs = IPyNbCell.compare_outputs
+    sanitize = IPyNbCell.sanitize
+    colors = SimpleNamespace(FAIL="", OKBLUE="", ENDC="")
+    SKIP = ("metadata", "traceback", "prompt_number", "output_type", "name", "execution_count",
+            "application/vnd.jupyter.widget-view+json", "image/png", "image/jpeg", "stderr")
+
+    def __init__(self):
+        patterns = get_sanitize_patterns((ROOT / "tests" / "nbval_sanitize.cfg").read_text())
+        self.parent = SimpleNamespace(skip_compare=self.SKIP, sanitize_patterns=dict(patterns))  # as nbval keeps them
+
+    def format_output_compare(self, key, left, right):
+        self.comparison_traceback.append(f"{key}: stored {left!r:.600}\n   now {right!r:.600}")
+
+    def differences(self, executed, committed) -> list[str]:
+        found = []
+        for number, (now, stored) in enumerate(zip(executed.cells, committed.cells)):
+            if stored.cell_type != "code":
+                continue
+            assert now.source == stored.source, f"cell {number}: the report ran another notebook"
+            options = {**dict(find_metadata_tags(stored.metadata)), **dict(find_comment_markers(stored.source))}
+            if options.get("check", True) and not self.compare_outputs(coalesce_streams(now.outputs),
+                                                                        coalesce_streams(stored.outputs)):
+                found.append(f"cell {number}:\n" + "\n".join(self.comparison_traceback))
+        return found
+
+
+def test_the_main_commands_notebooks_match_the_committed_outputs_as_another_cpu_computes(main_report):
+    (code, output, _, _), folder = main_report
+    assert code == 0, output[-3000:]
+    for path in NOTEBOOKS:
+        executed = nbformat.read(folder / path.stem / path.name, as_version=4)
+        committed = nbformat.read(path, as_version=4)
+        assert len(executed.cells) == len(committed.cells), f"{path.name}: parameters were injected"
+        differences = Referee().differences(executed, committed)
+        assert differences == [], f"{path.name} (TF_ENABLE_ONEDNN_OPTS=0):\n" + "\n".join(differences)

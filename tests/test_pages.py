@@ -1,4 +1,5 @@
-"""The report's pages as a reader gets them from the README's main command, parsed.
+"""The report's pages as a reader gets them from the README's main command (run once per session
+by tests/conftest.py), parsed.
 
 A page must show no stderr boxes, fetch nothing from outside, render every table as a table and
 every equation as MathML, and show no temporary paths; the index must say what ran, on which
@@ -11,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 
 from aekit.report.pages import markdown_without_network
-from conftest import ROOT, readme_commands
+from conftest import ROOT
 
 LOADS = {"script": "src", "img": "src", "iframe": "src", "source": "src", "video": "src",
          "audio": "src", "embed": "src", "object": "data", "link": "href"}
@@ -58,11 +59,10 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def report(checkout, run_in_checkout):
-    main = next(c for c in readme_commands("bash") if c.endswith("python -m aekit report"))
-    code, output, _, _ = run_in_checkout(main.split(" && ")[-1])
+def report(main_report):
+    (code, output, _, _), folder = main_report
     assert code == 0, output[-3000:]
-    return checkout / "build" / "report"
+    return folder
 
 
 def notebook_pages(report):
@@ -71,13 +71,13 @@ def notebook_pages(report):
     return pages
 
 
-def test_pages_have_no_stderr_fetch_nothing_and_hide_no_temporary_path(report, checkout):
+def test_pages_have_no_stderr_fetch_nothing_and_hide_no_temporary_path(report, main_report):
     for path in notebook_pages(report):
         page = Page(path.read_text())
         assert page.stderr == 0, f"{path.name} shows {page.stderr} stderr boxes"
         assert page.fetches == [], f"{path.name} fetches {page.fetches}"
         prose = "".join(page.text)
-        for trace in (".staging", "/tmp/", str(checkout)):
+        for trace in ("/tmp/", str(report.parent.parent), "aekit-notebook-"):
             assert trace not in path.read_text(), f"{path.name} shows the path {trace!r}"
         assert "oneDNN" not in prose and "absl" not in prose and "Downloading data" not in prose
 

@@ -10,12 +10,12 @@ import nbformat
 import pytest
 
 from aekit.report import cli, runner
-from conftest import ROOT, readme_commands
+from conftest import ROOT
 
 
 def make_notebook(folder, name, body):
     """A tiny notebook with a parameters cell that writes one figure, then runs ``body``."""
-    cells = [nbformat.v4.new_code_cell('figures_dir = "figs"  # where figures go\nfail = False  # raise at the end',
+    cells = [nbformat.v4.new_code_cell('figures_dir = "figures"  # where figures go\nfail = False  # raise at the end',
                                        metadata={"tags": ["parameters"]}),
              nbformat.v4.new_code_cell("from pathlib import Path\n"
                                        "Path(figures_dir).mkdir(parents=True, exist_ok=True)\n"
@@ -38,25 +38,26 @@ def project(tmp_path):
     return notebooks, figures, tmp_path / "build"
 
 
-def test_the_readmes_quick_report_writes_its_own_folder_and_relative_figures_dir(checkout, run_in_checkout):
-    quick = next(c for c in readme_commands("bash") if "aekit report --quick" in c)
-    code, printed, before, after = run_in_checkout(quick)
-    assert code == 0 and after == before  # figures/ untouched
-    folder = quick.split("--output ")[1].split()[0]  # as the README writes it: build/quick
-    output = checkout / folder
-    for name, prefix in (("q1_vae", "q1_vae_"), ("q2_autoencoder", "q2_"), ("q3_anomaly", "q3_")):
-        written = {p.name for p in (output / "figures" / name).glob("*.png")}
-        assert written == {p.name for p in (checkout / "figures").glob(f"{prefix}*.png")}  # as committed
+def test_the_quick_report_writes_a_folder_per_page_and_the_index_compares_q1s_variations(quick_report, checkout):
+    (code, printed, before, after), output = quick_report
+    assert code == 0 and after == before, printed[-3000:]  # figures/ untouched
+    pages = {"q1_vae": "q1_vae_", "q1_sparse": "q1_sparse_", "q2_autoencoder": "q2_", "q3_anomaly": "q3_"}
+    index = (output / "index.html").read_text()
+    for name, prefix in pages.items():
+        written = {p.name for p in (output / name / "figures").glob("*.png")}
+        assert written and all(figure.startswith(prefix) for figure in written), written
+        if not name.startswith("q1_sparse"):
+            assert written == {p.name for p in (checkout / "figures").glob(f"{prefix}*.png")}  # as committed
         page = (output / f"{name}.html").read_text()
         assert "data:image/png;base64" in page  # figures embedded: the page stands alone
-        assert f'href="{name}.html"' in (output / "index.html").read_text()
-        executed = json.loads((output / f"{name}.ipynb").read_text())
+        assert f'href="{name}.html"' in index
+        executed = json.loads((output / name / f"{name}.ipynb").read_text())
         injected = next("".join(c["source"]) for c in executed["cells"]
                         if "injected-parameters" in c["metadata"].get("tags", []))
-        # a figures_dir a reader can reuse, relative to the notebook, not a temporary folder
-        assert "epochs = 2" in injected and f'figures_dir = "../{folder}/figures/{name}"' in injected
+        assert "epochs = 2" in injected and "figures_dir" not in injected  # the page's folder is its own
         assert re.search(rf"^{name} +ok ", printed, flags=re.M)  # its row in the summary
-    assert f"figures: {folder}/figures/" in printed
+    assert "Q1's variations side by side" in index and "active code units per image" in index
+    assert f"figures: in each page's folder under {output.relative_to(checkout)}/" in printed
 
 
 def test_all_notebooks_run_and_figures_are_swapped_in(project, capsys):
@@ -65,7 +66,25 @@ def test_all_notebooks_run_and_figures_are_swapped_in(project, capsys):
     assert [(r.name, r.status, [f.name for f in r.figures]) for r in results] == [
         ("a_first", "ok", ["a_first.png"]), ("b_second", "ok", ["b_second.png"])]
     assert (figures / "a_first.png").read_bytes() == b"new" == (figures / "b_second.png").read_bytes()
-    assert sorted(p.name for p in figures.iterdir()) == ["a_first.png", "b_second.png"]
+    assert sorted(p.name for p in figures.iterdir()) == ["a_first.png", "b_second.png", "sources.json"]
+    assert (output / "a_first" / "a_first.ipynb").is_file() and (output / "a_first.html").is_file()
+
+
+def test_a_run_with_less_data_keeps_the_figures_that_show_more(project, monkeypatch, capsys):
+    """Q3 offline without Fashion-MNIST must not replace figures that compare MNIST with it."""
+    notebooks, figures, output = project
+    make_notebook(notebooks, "a_first", "import os\nfrom IPython.display import display\n"
+                  "display({'application/vnd.aekit.results+json': {'missing': os.environ.get('MISSING', ''), "
+                  "'train_images': 100, 'data': 'd'}, 'text/plain': 'results'}, raw=True)")
+    runner.run_report(notebooks, output, figures, only=["a"])
+    assert json.loads((figures / "sources.json").read_text())["a_first"] == {"data": "d", "missing": "",
+                                                                             "train_images": 100}
+    (figures / "a_first.png").write_bytes(b"complete")
+    monkeypatch.setenv("MISSING", "Fashion-MNIST is not available")
+    runner.run_report(notebooks, output, figures, only=["a"])
+    assert (figures / "a_first.png").read_bytes() == b"complete"
+    assert ("keeps a_first's figures, which show more data (this run could not: Fashion-MNIST is not "
+            "available)") in capsys.readouterr().out
 
 
 def test_a_run_with_other_parameters_leaves_the_committed_figures_alone(project, capsys):
@@ -74,10 +93,10 @@ def test_a_run_with_other_parameters_leaves_the_committed_figures_alone(project,
     values.write_text("a_first:\n  fail: false\n")
     for extra in (["-p", "fail", "False"], ["--quick"], ["-f", str(values)]):
         assert cli.main(["report", "--notebooks", str(notebooks), "--figures", str(figures),
-                            "--output", str(output)] + extra) == 0
+                         "--output", str(output), "--only", "a"] + extra) == 0
         assert (figures / "a_first.png").read_bytes() == b"old"
-        assert (output / "figures" / "a_first" / "a_first.png").read_bytes() == b"new"
-        assert f"figures: {output / 'figures'}/" in capsys.readouterr().out
+        assert (output / "a_first" / "figures" / "a_first.png").read_bytes() == b"new"
+        assert f"figures: in each page's folder under {output}/" in capsys.readouterr().out
 
 
 def test_figures_dir_is_the_reports_to_choose(project, capsys):
@@ -94,8 +113,8 @@ def test_a_failing_notebook_stops_the_run_and_leaves_figures_intact(project, cap
     assert code == 1
     error = capsys.readouterr().err
     assert "b_second failed: ValueError: fail must be False, got True" in error
-    assert f"partial output: {output / 'b_second.ipynb'}" in error
-    assert (output / "b_second.ipynb").exists()  # papermill keeps the partial notebook
+    assert f"partial output: {output / 'b_second' / 'b_second.ipynb'}" in error
+    assert (output / "b_second" / "b_second.ipynb").exists()  # papermill keeps the partial notebook
     assert (figures / "a_first.png").read_bytes() == b"old"  # a_first succeeded, yet nothing swapped
     assert (figures / "b_second.png").read_bytes() == b"old"
     assert sorted(p.name for p in figures.iterdir()) == ["a_first.png", "b_second.png"]
@@ -138,10 +157,14 @@ def test_only_and_refresh_committed(project, capsys):
     assert len(refreshed["cells"]) == 3  # no injected-parameters cell
 
 
-def test_python_dash_m_entry_point():
-    done = subprocess.run([sys.executable, "-m", "aekit", "report", "--help"], capture_output=True,
-                          text=True, check=True)
-    assert "--refresh-committed" in done.stdout and "--quick" in done.stdout
+def test_the_help_lists_every_option_docs_report_md_explains(capsys):
+    """(`python -m aekit report` itself runs in the tests of an interrupted run.)"""
+    with pytest.raises(SystemExit):
+        cli.main(["report", "--help"])
+    options = set(re.findall(r"(--[a-z-]+)", capsys.readouterr().out)) - {"--help"}
+    options = options - {"--parameter", "--parameters-file"} | {"-p", "-f"}  # the docs use the short forms
+    documented = set(re.findall(r"^\| `(-[-a-z]+)", (ROOT / "docs" / "report.md").read_text(), flags=re.M))
+    assert options == documented
 
 
 def test_the_notebook_process_loads_neither_aekit_nor_keras():
@@ -167,11 +190,18 @@ def test_parallel_runs_leave_the_working_directory_alone(project):
     assert os.getcwd() == before
 
 
+TRAIN_THEN_SLEEP = ("import pathlib, time\nimport aekit\n"
+                    "aekit.train(aekit.build_autoencoder()[2], aekit.load_mnist('sample').x_train[:64], epochs=1)\n"
+                    "pathlib.Path('trained').touch()\ntime.sleep(120)")
+
+
 @pytest.mark.parametrize("how", ["SIGTERM", "SIGINT", "SIGKILL"])
-def test_a_killed_runner_leaves_no_process_and_no_partial_output(project, how, tmp_path):
+def test_a_killed_runner_leaves_no_process_no_partial_output_and_no_temporary_file(project, how, tmp_path):
     """SIGTERM and Ctrl-C stop every notebook process and kernel and remove what they half wrote;
     after SIGKILL the notebook processes die with the runner (Linux's parent-death signal). None
-    leaves a temporary file behind (a kernel's connection file, say)."""
+    leaves a temporary file behind: not a kernel's connection file, nor the modules TensorFlow's
+    AutoGraph writes while the first notebook trains (it removes them only when a process exits
+    cleanly, and a stopped kernel does not)."""
     import signal
     import time
 
@@ -179,24 +209,26 @@ def test_a_killed_runner_leaves_no_process_and_no_partial_output(project, how, t
 
     notebooks, figures, output = project
     (temporary := tmp_path / "temporary").mkdir()
-    for name in ("a_first", "b_second"):
-        make_notebook(notebooks, name, "import time\ntime.sleep(120)")
+    make_notebook(notebooks, "a_first", TRAIN_THEN_SLEEP if how != "SIGTERM" else "import time\ntime.sleep(120)")
+    make_notebook(notebooks, "b_second", "import time\ntime.sleep(120)")
     runner = subprocess.Popen(
         [sys.executable, "-m", "aekit", "report", "--notebooks", str(notebooks), "--figures",
          str(figures), "--output", str(output)], stderr=subprocess.PIPE, text=True,
         env={**os.environ, "TMPDIR": str(temporary)},
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal starts it
-    deadline = time.monotonic() + 60
-    while True:  # until both kernels have run for a while (they sit in the sleeping cell)
+    deadline = time.monotonic() + 120
+    while True:  # until both kernels run (in the sleeping cell) and the first has trained
         family = psutil.Process(runner.pid).children(recursive=True)
         kernels = [p for p in family if "ipykernel" in " ".join(p.cmdline())]
-        if len(kernels) == 2 and all(time.time() - p.create_time() > 3 for p in kernels) \
+        trained = how == "SIGTERM" or (output / "a_first" / "trained").exists()
+        if len(kernels) == 2 and trained and all(time.time() - p.create_time() > 3 for p in kernels) \
                 or time.monotonic() > deadline:
             break
         time.sleep(0.2)
-    assert len(kernels) == 2, "the kernels never started"
+    assert len(kernels) == 2 and trained, "the kernels never started, or the first never trained"
     runner.send_signal(getattr(signal, how))
     runner.wait(timeout=10)
+
     def alive(process):
         try:
             return process.status() != psutil.STATUS_ZOMBIE

@@ -80,10 +80,18 @@ def test_the_contractive_penalty_is_the_encoders_jacobian():
         np.testing.assert_allclose(np.asarray(jacobian_norms(encoder, x)), exact, rtol=1e-4)
 
 
+# The smallest budget (epochs, at the variation's batch size and learning rate) at which each
+# variation's advantage shows with seed 0 and 1 on this data (measured 2026-11-30): the VAE's and
+# the contractive autoencoder's are the notebook's defaults (the VAE's also holds the quality
+# targets; the contractive autoencoder's advantage shows at 40 epochs with seed 0, not with seed 1,
+# whose text says so), the others' are smaller.
+EPOCHS = {"vae": 40, "beta_vae": 20, "contractive": 40, "convolutional": 5, "denoising": 10, "sparse": 3}
+
+
 @pytest.fixture(scope="module")
 def trained(sample, t10k):
-    """Train a variation and its plain twin at the notebook's defaults on the embedded sample;
-    score on the official test set (2,000 of its 10,000 digits, to keep the suite quick)."""
+    """Train a variation and its plain twin on the embedded sample with the notebook's shape and
+    the budget of EPOCHS; score on the official test set (2,000 of its 10,000 digits)."""
     from aekit.measures import train_classifier
 
     data = Dataset(sample.x_train, sample.y_train, t10k.x_test[:2000], t10k.y_test[:2000], "sample + t10k")
@@ -95,17 +103,48 @@ def trained(sample, t10k):
         model = p.config.build(seed=p.seed)
         plain = aekit.build_autoencoder(hidden_units=p.hidden_units, latent_dim=p.latent_dim)[2]
         for each in (model, plain):
-            aekit.train(each, data.x_train, epochs=p.epochs, batch_size=p.batch_size, learning_rate=p.learning_rate)
+            aekit.train(each, data.x_train, epochs=EPOCHS[name], batch_size=p.batch_size,
+                        learning_rate=p.learning_rate)
         return model, plain, variations.Run.of(p, data, classifier)
     return train
 
 
+def test_every_variations_evidence_is_measured_and_worded_on_a_small_budget(sample):
+    """Each variation's measure, as Q1 calls it, on 400 training and 200 held-out images and two
+    epochs: the table, the two sentences, the figures, the key results (the quick report runs two
+    of them through the notebook)."""
+    from aekit.measures import train_classifier
+
+    data = Dataset(sample.x_train[:400], sample.y_train[:400], sample.x_test[:200], sample.y_test[:200], "small")
+    classifier = train_classifier(data.x_train, data.y_train, epochs=2)
+    for name in NAMES:
+        p = read_parameters("q1_vae", {**{key: None for key in papermill.inspect_notebook(
+            ROOT / "notebooks" / "q1_vae.ipynb")}, "variation": name, "dataset": "mnist", "seed": 0,
+            "data_source": "sample", "figures_dir": "figs", "epochs": 2, "prior_samples": 100})
+        model = p.config.build(seed=0)
+        plain = aekit.build_autoencoder(hidden_units=p.hidden_units, latent_dim=p.latent_dim)[2]
+        for each in (model, plain):
+            aekit.train(each, data.x_train, epochs=2, batch_size=p.batch_size, learning_rate=p.learning_rate)
+        evidence = variations.get(name).measure(model, plain, variations.Run.of(p, data, classifier))
+        assert evidence.advantage.startswith("**Advantage") and evidence.disadvantage.startswith("**Disadvantage")
+        assert "| plain autoencoder |" in evidence.table() and len(evidence.rows) >= 2
+        figures = evidence.advantage_figures + evidence.disadvantage_figures
+        assert figures and all(shown.name.startswith(f"q1_{name}_") for shown in figures), name
+        results = variations.results(variations.get(name), evidence, model, plain, data=data, parameters=p)
+        compared = dict(results.record["compared"])
+        assert compared["variation"] == variations.get(name).title and compared["advantage"], name
+
+
 def test_vae_samples_from_its_prior_closer_to_real_digits(trained, t10k):
-    from aekit.variations.vae import generative_scores
+    from aekit.latent import sample_codes
+    from aekit.measures import classifier_features, frechet_distance
 
     model, plain, run = trained("vae")
-    scores = generative_scores(model, plain, run, n_samples=1000)
-    assert scores["VAE"]["prior_fd"] < 0.75 * scores["autoencoder"]["prior_fd"]
+    real = classifier_features(run.classifier, run.data.x_test)
+    codes = sample_codes(1000, run.latent_dim, seed=0)
+    distance = {name: frechet_distance(classifier_features(run.classifier, aekit.decode(m.decoder, codes)), real)
+                for name, m in (("vae", model), ("plain", plain))}
+    assert distance["vae"] < 0.75 * distance["plain"], distance
     # the quality targets, on all 10,000 official test digits: the notebooks' defaults reach them
     assert np.mean((plain.reconstruct(t10k.x_test) - t10k.x_test) ** 2) <= 0.045
     elbo = aekit.evaluate(model, t10k.x_test, batch_size=10_000)

@@ -71,6 +71,8 @@ class Trainable:
         """What Keras's ``fit`` and ``evaluate`` minimise and report: :meth:`losses_for` on ``x``
         (the images, or ``[images, labels]``), each term tracked under its name."""
         batch = tuple(x) if isinstance(x, (list, tuple)) else (x,)
+        if self.needs_labels and y is not None:  # fit(images, labels)
+            batch = (*batch, y)
         values = self.losses_for(*batch, training=training)
         for tracker, value in zip(self.term_trackers, values[1:]):
             tracker.update_state(value, sample_weight=ops.shape(batch[0])[0])  # as Keras weighs "loss"

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from aekit import colab
 from aekit._keras import BACKENDS, backend_problem
-from aekit.data import SOURCES
 from aekit.report.runner import (QUICK, Interrupted, NotebookFailed, ReportError, refresh_committed,
                                  run_report)
 
@@ -78,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             overrides = {name: _parse_value(value) for name, value in args.parameter}
             if args.data:
-                overrides["data_source"] = _from_notebooks(args.data, args.notebooks)
+                overrides["data_source"] = args.data
             results = run_report(args.notebooks, args.output, args.figures, overrides=overrides,
                                  per_notebook=_read_parameters_file(args.parameters_file),
                                  only=args.only, jobs=args.jobs, quick=args.quick,
@@ -108,13 +107,6 @@ def _choose_backend(requested: str | None) -> str:
         raise ReportError(problem)
     os.environ["KERAS_BACKEND"] = backend
     return backend
-
-
-def _from_notebooks(source: str, notebooks_dir: Path) -> str:
-    """A data path given from here, as the notebooks (which run in their own folder) must see it."""
-    if source in SOURCES or not Path(source).expanduser().exists():
-        return source  # a keyword, or a path the notebook will reject with its own message
-    return os.path.relpath(Path(source).expanduser().resolve(), notebooks_dir.resolve())
 
 
 def _links(notebooks_dir: Path, pyproject: Path) -> int:

@@ -28,8 +28,9 @@ _OPERATOR_NAME = re.compile(r"(<mi>(?:log|exp|ln|det|max|min|arg|sin|cos)</mi>)(
 _EXTERNAL_IMAGE = re.compile(r"!\[([^\]]*)\]\((https?://[^)\s]+)[^)]*\)")
 
 
-def export_html(notebook: Path) -> Path:
-    """Write ``notebook`` (an executed .ipynb) as a self-contained page beside it; return its path."""
+def export_html(notebook: Path, page: Path | None = None) -> Path:
+    """Write ``notebook`` (an executed .ipynb) as a self-contained page, to ``page`` or beside it;
+    return its path."""
     import nbconvert
     import nbformat
     from jinja2 import DictLoader
@@ -38,7 +39,7 @@ def export_html(notebook: Path) -> Path:
     exporter = nbconvert.HTMLExporter(template_name="lab", template_file="aekit_offline.html.j2",
                                       extra_loaders=[DictLoader({"aekit_offline.html.j2": _TEMPLATE})])
     body, _ = exporter.from_notebook_node(node)
-    page = notebook.with_suffix(".html")
+    page = Path(page) if page is not None else Path(notebook).with_suffix(".html")
     write_atomically(page, body)
     return page
 

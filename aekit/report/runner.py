@@ -30,6 +30,7 @@ from aekit import variations as registry
 from aekit._checks import check_int
 from aekit._files import write_atomically
 from aekit._keras import BACKENDS
+from aekit.data import SOURCES
 from aekit.report import notebook_process
 from aekit.report.index import write_index
 from aekit.report.pages import export_html
@@ -68,14 +69,17 @@ class Interrupted(BaseException):
 def run_report(notebooks_dir: Path, output_dir: Path, figures_dir: Path, *, overrides=None,
                per_notebook=None, only=(), variations=(), jobs: int = 1, quick: bool = False,
                log=print) -> list[Result]:
-    """Execute the notebooks into ``output_dir``, their figures into ``output_dir/figures/``, and
-    export HTML pages and an index; return one Result per page.
+    """Execute the notebooks into ``output_dir``, one folder per page, export HTML pages and an
+    index; return one Result per page.
 
-    ``variations`` (names, or ["all"]) runs the notebook that declares ``variation`` (Q1) once
-    for each, into pages named ``q1_<variation>``. Only a run of the notebooks with their own
-    defaults (no overrides, no parameters file, no variations, not ``quick``) on TensorFlow
-    refreshes ``figures_dir``, and only once every notebook has succeeded. Raises NotebookFailed, after
-    printing the summary, if a notebook fails.
+    Each notebook runs in its page's folder (``output_dir/NAME/``), so its default ``figures_dir``
+    ("figures") puts its figures there and a run with the notebooks' own defaults injects no
+    parameter at all: its notebooks are the committed ones, executed. ``variations`` (names, or
+    ["all"]) runs the notebook that declares ``variation`` (Q1) once for each, into pages named
+    ``q1_<variation>``. Only a run of the notebooks with their own defaults (no overrides, no
+    parameters file, no variations, not ``quick``) on TensorFlow refreshes ``figures_dir``, once
+    every notebook has succeeded, and only with figures that show no less data than the ones there
+    (:func:`refresh_figures`). Raises NotebookFailed, after printing the summary, if a notebook fails.
     """
     notebooks = _select(notebooks_dir, only)
     parameters = _plan_parameters(notebooks, overrides or {}, per_notebook or {}, quick)
@@ -83,7 +87,7 @@ def run_report(notebooks_dir: Path, output_dir: Path, figures_dir: Path, *, over
     refresh = not (overrides or per_notebook or quick or variations
                    or os.environ.get("KERAS_BACKEND", BACKENDS[0]) != BACKENDS[0])
     with _locked(output_dir), _Children() as children:
-        return _run(results, refresh, output_dir, figures_dir, notebooks_dir, jobs, children, log)
+        return _run(results, refresh, output_dir, figures_dir, jobs, children, log)
 
 
 def _pages(notebooks, parameters, variations, output_dir) -> list[Result]:
@@ -100,28 +104,28 @@ def _pages(notebooks, parameters, variations, output_dir) -> list[Result]:
     for path in notebooks:
         if variations and "variation" in papermill.inspect_notebook(str(path)):
             prefix = path.stem.split("_")[0]
-            pages += [Result(f"{prefix}_{name}", path, {**parameters[path.stem], "variation": name},
-                             output=output_dir / f"{prefix}_{name}.ipynb") for name in names]
+            pages += [Result(f"{prefix}_{name}", path, {**parameters[path.stem], "variation": name})
+                      for name in names]
         else:
-            pages.append(Result(path.stem, path, parameters[path.stem], output=output_dir / path.name))
+            pages.append(Result(path.stem, path, parameters[path.stem]))
+    for page in pages:
+        page.output = output_dir / page.name / f"{page.name}.ipynb"
     return pages
 
 
-def _run(results, refresh, output_dir, figures_dir, notebooks_dir, jobs, children, log):
+def _run(results, refresh, output_dir, figures_dir, jobs, children, log):
     def execute(number, result):
         started = time.perf_counter()
         result.status = "running"
-        figures = output_dir / "figures" / result.name
-        shutil.rmtree(figures, ignore_errors=True)  # a previous run's figures are not this run's
-        # Relative to the notebook's folder, as a reader would write it to reproduce the run.
-        values = {**result.parameters,
-                  "figures_dir": os.path.relpath(figures.resolve(), notebooks_dir.resolve())}
-        result.error = _papermill(result.notebook, result.output, notebooks_dir, values, children)
+        folder = result.output.parent
+        shutil.rmtree(folder, ignore_errors=True)  # a previous run's output is not this run's
+        folder.mkdir(parents=True)
+        result.error = _papermill(result.notebook, result.output, folder, result.parameters, children)
         if children.stopped:
             return
         result.status = "failed" if result.error else "ok"
         if not result.error:
-            result.figures = sorted(figures.glob("*.png"))
+            result.figures = sorted((folder / "figures").glob("*.png"))
             result.record = _read_record(result.output)
         result.seconds = time.perf_counter() - started
         log(f"[{number}/{len(results)}] {result.name}: {result.status} in {result.seconds:.1f} s"
@@ -142,29 +146,55 @@ def _run(results, refresh, output_dir, figures_dir, notebooks_dir, jobs, childre
         pool.shutdown(wait=True, cancel_futures=True)
         for result in results:
             if result.status == "running":
-                result.output.unlink(missing_ok=True)
-                shutil.rmtree(output_dir / "figures" / result.name, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            (output_dir / "figures").rmdir()  # only if nothing is left in it
+                shutil.rmtree(result.output.parent, ignore_errors=True)
         raise
     pool.shutdown(wait=True)
     failed = [r for r in results if r.status == "failed"]
     if not failed:
         for result in results:
-            export_html(result.output)
+            export_html(result.output, output_dir / f"{result.name}.html")
         write_index(output_dir, results)
         if refresh:  # every notebook succeeded with its own defaults: these are the figures
-            for figure in (f for r in results for f in r.figures):
-                write_atomically(figures_dir / figure.name, figure.read_bytes())
+            refresh_figures(results, figures_dir, log)
     log(_summary(results, output_dir))
     if failed:
         raise NotebookFailed(f"{failed[0].name} failed: {failed[0].error}\n"
                              f"partial output: {failed[0].output}\n"
                              f"{figures_dir}/ was left as it was")
-    log(f"figures: {figures_dir}/ (refreshed)" if refresh else
-        f"figures: {output_dir / 'figures'}/ ({figures_dir}/ is refreshed only by a run "
-        f"with the notebooks' own defaults)")
+    if not refresh:
+        log(f"figures: in each page's folder under {output_dir}/ ({figures_dir}/ is refreshed only by "
+            f"a run with the notebooks' own defaults)")
     return results
+
+
+MANIFEST = "sources.json"  # in the committed figures' folder: what data each page's figures show
+
+
+def refresh_figures(results, figures_dir: Path, log=print) -> None:
+    """Copy each page's figures into ``figures_dir``, unless they show less data than the ones
+    there: fewer training images, or a comparison the committed figures make and this run could
+    not (Q3 offline without Fashion-MNIST). ``figures_dir/sources.json`` records what each page's
+    committed figures show."""
+    path = figures_dir / MANIFEST
+    try:
+        sources = json.loads(path.read_text())
+    except (OSError, ValueError):
+        sources = {}
+    for result in results:
+        now = {key: result.record.get(key, default) for key, default in
+               (("data", ""), ("train_images", 0), ("missing", ""))}
+        had = sources.get(result.name, {})
+        less = ([f"this run could not: {now['missing']}"] if now["missing"] and not had.get("missing") else []) \
+            + ([f"this run trained on {now['train_images']:,} images, they on {had['train_images']:,}"]
+               if now["train_images"] < had.get("train_images", 0) else [])
+        if less:
+            log(f"figures: {figures_dir}/ keeps {result.name}'s figures, which show more data ({'; '.join(less)})")
+            continue
+        for figure in result.figures:
+            write_atomically(figures_dir / figure.name, figure.read_bytes())
+        sources[result.name] = now
+        log(f"figures: {figures_dir}/ refreshed with {result.name}'s {len(result.figures)} figures")
+    write_atomically(path, json.dumps(sources, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def _ignore_signals() -> None:
@@ -200,9 +230,21 @@ def _refresh(notebooks, notebooks_dir, output_dir, children, log):
             raise NotebookFailed(f"{path.stem} failed: {result.error}\npartial output: "
                                  f"{result.output}\n{path} was left as it was")
         result.status = "ok"
-        write_atomically(path, result.output.read_bytes())
+        write_atomically(path, without_run_metadata(result.output.read_text()))
         log(f"{path.stem}: ok in {result.seconds:.1f} s")
     return results
+
+
+def without_run_metadata(text: str) -> str:
+    """An executed notebook without what changes on every run and says nothing of its outputs:
+    papermill's timings and paths, Jupyter's execution timestamps. Stored that way, a refresh
+    changes only the cells whose outputs changed."""
+    notebook = json.loads(text)
+    notebook.get("metadata", {}).pop("papermill", None)
+    for cell in notebook.get("cells", []):
+        for key in ("papermill", "execution"):
+            cell.get("metadata", {}).pop(key, None)
+    return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def _papermill(notebook: Path, output: Path, cwd: Path, parameters: dict, children) -> str:
@@ -331,7 +373,7 @@ def _plan_parameters(notebooks, overrides: dict, per_notebook: dict, quick: bool
     declared = {p.stem: set(papermill.inspect_notebook(str(p))) for p in notebooks}
     known = set().union(*declared.values())
     if "figures_dir" in overrides or any("figures_dir" in v for v in per_notebook.values()):
-        raise ReportError("figures_dir is chosen by the report (OUTPUT/figures/NOTEBOOK): "
+        raise ReportError("figures_dir is chosen by the report (OUTPUT/NOTEBOOK/figures): "
                           "choose the folder with --output instead")
     unknown = sorted(set(overrides) - known)
     if unknown:
@@ -351,7 +393,18 @@ def _plan_parameters(notebooks, overrides: dict, per_notebook: dict, quick: bool
                 raise ReportError(f"parameters file: {stem} declares no parameter {extra[0]!r} "
                                   f"(it declares: {', '.join(sorted(declared[stem]))})")
             plan[stem].update(values)
-    return plan
+    return {stem: {k: _absolute(v) if k in DATA_PATHS else v for k, v in values.items()}
+            for stem, values in plan.items()}
+
+
+DATA_PATHS = ("data_source", "other_source")  # parameters that may name a path
+
+
+def _absolute(source):
+    """A data path given from here, made absolute: each notebook runs in its page's folder."""
+    if not isinstance(source, str) or source in SOURCES or not Path(source).expanduser().exists():
+        return source  # a keyword, or a path the notebook will reject with its own message
+    return str(Path(source).expanduser().resolve())
 
 
 def _read_record(notebook: Path) -> dict:

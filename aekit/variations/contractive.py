@@ -104,4 +104,6 @@ VARIATION = Variation(
     paper=Paper("S. Rifai, P. Vincent, X. Muller, X. Glorot and Y. Bengio",
                 "Contractive auto-encoders: explicit invariance during feature extraction", "ICML 2011",
                 "https://icml.cc/2011/papers/455_icmlpaper.pdf"),
-    idea=IDEA, measure=measure)
+    idea=IDEA, measure=measure,
+    advantage="how far the code moves per unit of input change, relative to the codes' spread (so rescaling the code does not count); the Jacobian's norm",
+    disadvantage="seconds per epoch (the exact Jacobian on every step), held-out error")

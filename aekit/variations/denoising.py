@@ -116,4 +116,6 @@ VARIATION = Variation(
     paper=Paper("P. Vincent, H. Larochelle, Y. Bengio and P.-A. Manzagol",
                 "Extracting and composing robust features with denoising autoencoders", "ICML 2008",
                 "https://dl.acm.org/doi/10.1145/1390156.1390294"),
-    idea=IDEA, measure=measure)
+    idea=IDEA, measure=measure,
+    advantage="error to the clean image from noisy inputs at σ = 0 … 0.9, against the plain autoencoder fed the same noisy images",
+    disadvantage="the error on clean inputs, and how the result depends on the training noise (denoisers trained at other levels)")

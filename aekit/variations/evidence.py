@@ -38,14 +38,21 @@ class Paper:
     def markdown(self) -> str:
         return f"{self.authors}, [*{self.title}*]({self.url}), {self.venue}."
 
+    def short(self) -> str:
+        """"Kingma & Welling, [Auto-Encoding Variational Bayes](…), ICLR 2014": for a table."""
+        names = [author.split()[-1] for author in self.authors.replace(" and ", ", ").split(", ")]
+        who = names[0] if len(names) == 1 else " & ".join(names) if len(names) == 2 else f"{names[0]} et al."
+        return f"{who}, [{self.title}]({self.url}), {self.venue}"
+
 
 @dataclasses.dataclass(frozen=True)
 class Variation:
     """One variation: its model, what it is, the budget it trains with and how it is measured.
 
     ``config`` is its model's config class (its settings, their defaults and ranges);
-    ``budget`` the :data:`BUDGET` entries it changes; ``measuring`` the settings only its evidence
-    uses (``{"prior_samples": (default, Setting)}``); ``measure(model, plain, run)`` returns its
+    ``advantage`` and ``disadvantage`` say in a line what is measured (for the docs); ``budget``
+    the :data:`BUDGET` entries it changes; ``measuring`` the settings only its evidence uses
+    (``{"prior_samples": (default, Setting)}``); ``measure(model, plain, run)`` returns its
     :class:`Evidence`.
     """
 
@@ -53,6 +60,8 @@ class Variation:
     paper: Paper
     idea: str
     measure: Callable
+    advantage: str
+    disadvantage: str
     budget: dict = dataclasses.field(default_factory=dict)
     measuring: dict = dataclasses.field(default_factory=dict)
 

@@ -139,4 +139,6 @@ VARIATION = Variation(
     config=SparseConfig,
     paper=Paper("A. Ng", "Sparse autoencoder", "CS294A Lecture notes, Stanford University, 2011",
                 "https://web.stanford.edu/class/cs294a/sparseAutoencoder.pdf"),
-    idea=IDEA, measure=measure)
+    idea=IDEA, measure=measure,
+    advantage="active code units per image; units in use; what each unit draws alone (and whether the classifier reads it as a whole image of a class)",
+    disadvantage="held-out error at the same size and budget; the sparsity weight's trade-off curve")
