@@ -15,7 +15,9 @@ import dataclasses
 import gzip
 import io
 import os
+import re
 import socket
+import warnings
 import zipfile
 import zlib
 from pathlib import Path
@@ -332,15 +334,7 @@ def load_images(folder: str | os.PathLike, *, image_size: int = 64, test_share: 
         raise DataError(f"{root} holds {len(files)} PNG or JPEG image{'s' if len(files) != 1 else ''}; "
                         f"at least {MIN_IMAGES} are needed to train on some and hold some out")
     classes = sorted({_class_of(root, p) for p in files})
-    pictures = []
-    for path in files:
-        try:
-            with Image.open(path) as image:
-                pictures.append(_square(ImageOps.exif_transpose(image).convert("RGB"), size))
-        except (OSError, UnidentifiedImageError, ValueError) as error:
-            raise DataError(f"{path} could not be read as an image (corrupt, or not a PNG or JPEG): "
-                            f"{error}") from None
-    pixels = np.stack(pictures).astype(np.float32) / 255.0
+    pixels = np.stack([_read_image(path, size) for path in files])
     colour = bool(np.any(np.ptp(pixels, axis=-1) > 2 / 255))  # any pixel whose channels differ
     if not colour:
         pixels = pixels.mean(axis=-1)
@@ -365,6 +359,38 @@ def _class_of(root: Path, path: Path) -> str:
     """The subfolder an image sits in under ``root`` ("" for the root itself)."""
     parts = path.relative_to(root).parts
     return parts[0] if len(parts) > 1 else ""
+
+
+def _read_image(path: Path, size: int) -> np.ndarray:
+    """One image file as (size, size, 3) float32 in [0, 1], or a DataError that names the file.
+
+    Every mode Pillow reads is scaled by its own depth: 8-bit grey, palette, RGB and CMYK by 255,
+    16-bit grey (scanners, microscopes) by 65,535; a transparent part shows the white it would show
+    on a page. EXIF orientation is applied. An image larger than Pillow decodes safely (against
+    decompression bombs: ``PIL.Image.MAX_IMAGE_PIXELS``, about 89 million pixels) is refused."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                image = ImageOps.exif_transpose(image)
+                if image.mode in _SIXTEEN_BIT:
+                    grey = _square(image.convert("F"), size) / 65535.0
+                    return np.repeat(np.clip(grey, 0.0, 1.0)[..., None], 3, axis=-1).astype(np.float32)
+                if "A" in image.getbands() or "transparency" in image.info:
+                    rgba = image.convert("RGBA")
+                    image = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+                return (_square(image.convert("RGB"), size) / 255.0).astype(np.float32)
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+        found = re.search(r"\((\d+) pixels\)", str(error))
+        pixels = f"{int(found.group(1)):,} pixels" if found else "too many pixels"
+        raise DataError(f"{path} is {pixels}, more than the {Image.MAX_IMAGE_PIXELS:,} that aekit decodes "
+                        f"safely (Pillow's limit against decompression bombs): make it smaller first") from None
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError) as error:
+        raise DataError(f"{path} could not be read as an image (corrupt, truncated, or not a PNG or "
+                        f"JPEG): {error}") from None
+
+
+_SIXTEEN_BIT = ("I;16", "I;16L", "I;16B", "I;16N", "I")  # a 16-bit PNG's grey, as Pillow opens it
 
 
 def _square(image, size: int) -> np.ndarray:

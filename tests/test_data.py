@@ -1,4 +1,5 @@
 import gzip
+import re
 import socket
 
 import numpy as np
@@ -252,3 +253,86 @@ def test_a_folder_of_single_image_classes_is_an_error_and_small_classes_keep_a_t
     assert np.bincount(data.y_train).tolist() == [1] * 6 and np.bincount(data.y_test).tolist() == [1] * 6
     with pytest.raises(aekit.DataError, match="source must be the path of a folder of images"):
         aekit.load_dataset("images", "auto")
+
+
+def _png_claiming(path, width, height):
+    """A PNG whose header claims ``width`` × ``height`` pixels and holds almost no data."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(b"\x00" * 16)) + chunk(b"IEND", b""))
+    return path
+
+
+def test_every_kind_of_image_a_folder_holds_is_scaled_by_its_own_depth(tmp_path):
+    """16-bit grey (scanners, microscopes), grey + alpha, palette, RGBA and CMYK, each a flat image
+    of a known level: read back at that level (a transparent part as white)."""
+    from PIL import Image
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    made = {
+        "grey16": Image.fromarray(np.full((40, 30), 32768, np.uint16)),               # 0.5 of 65,535
+        "grey8": Image.fromarray(np.full((40, 30), 64, np.uint8)),                     # 0.25
+        "grey_alpha": Image.fromarray(np.dstack([np.full((20, 20), 0, np.uint8),
+                                                 np.full((20, 20), 0, np.uint8)]), "LA"),  # transparent: white
+        "palette": Image.fromarray(np.full((20, 20), 128, np.uint8)).convert("P", palette=Image.Palette.ADAPTIVE),
+        "rgba": Image.fromarray(np.dstack([np.full((20, 20, 3), 255, np.uint8),
+                                           np.full((20, 20, 1), 255, np.uint8)]), "RGBA"),  # opaque white
+        "cmyk": Image.new("CMYK", (20, 20), (0, 0, 0, 255)),                           # black
+    }
+    for name, image in made.items():
+        image.save(folder / f"{name}.{'jpg' if name == 'cmyk' else 'png'}")
+    for k in range(4):  # enough images to hold some out
+        made[f"more{k}"] = Image.fromarray(np.full((16, 16), 64, np.uint8))
+        made[f"more{k}"].save(folder / f"more{k}.png")
+    data = aekit.load_images(folder, image_size=8, flatten=False)
+    everything = np.concatenate([data.x_train, data.x_test])
+    levels = sorted(float(np.mean(picture)) for picture in everything)
+    assert data.image_shape == (8, 8)  # grey, all of them: no channel differs
+    expected = sorted([32768 / 65535, 64 / 255, 1.0, 128 / 255, 1.0, 0.0] + [64 / 255] * 4)
+    np.testing.assert_allclose(levels, expected, atol=0.01)
+
+
+def test_a_16_bit_png_keeps_its_mean_instead_of_turning_white(tmp_path):
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for k in range(10):
+        Image.fromarray(rng.integers(0, 65536, (32, 32)).astype(np.uint16)).save(tmp_path / f"scan{k}.png")
+    data = aekit.load_images(tmp_path, image_size=32)
+    pixels = np.concatenate([data.x_train, data.x_test])
+    assert abs(pixels.mean() - 0.5) < 0.01 and (pixels == 1.0).mean() < 0.01
+
+
+def test_an_image_too_large_to_decode_safely_is_refused_by_name_with_its_size(tmp_path):
+    write_images(tmp_path, [(30, 30)] * 10, classes=())
+    huge = _png_claiming(tmp_path / "huge.png", 20_000, 20_000)
+    with pytest.raises(aekit.DataError, match=rf"{re.escape(str(huge))} is 400,000,000 pixels, more than the "
+                                              rf"89,478,485 that aekit decodes safely"):
+        aekit.load_images(tmp_path)
+
+
+@pytest.mark.parametrize("content, what", [(b"not an image at all", "not an image"),
+                                           (None, "truncated")])
+def test_an_unreadable_image_is_named(tmp_path, content, what):
+    write_images(tmp_path, [(30, 30)] * 10, classes=())
+    bad = tmp_path / "bad.png"
+    if content is None:  # a real PNG, cut in half
+        good = next(tmp_path.glob("*.png"))
+        content = good.read_bytes()[: good.stat().st_size // 2]
+    bad.write_bytes(content)
+    with pytest.raises(aekit.DataError, match=rf"{re.escape(str(bad))} could not be read as an image"):
+        aekit.load_images(tmp_path)
+
+
+def test_the_smallest_folder_is_ten_images_with_a_class_of_two(tmp_path):
+    """docs/data.md: at least 10 images, one class with at least two (one held out, one kept)."""
+    write_images(tmp_path / "nine", [(30, 30)] * 9)
+    with pytest.raises(aekit.DataError, match="holds 9 PNG or JPEG images; at least 10 are needed"):
+        aekit.load_images(tmp_path / "nine")
+    data = aekit.load_images(write_images(tmp_path / "twelve", [(30, 30)] * 12), image_size=16)
+    assert len(data.x_train) + len(data.x_test) == 12 and len(data.x_test) >= 1

@@ -5,6 +5,7 @@ from matplotlib.text import Text
 
 import aekit
 from aekit import plots
+from conftest import ROOT
 
 
 def texts(fig):
@@ -60,6 +61,38 @@ def test_interrupted_save_leaves_the_old_figure_and_no_temporary_file(tmp_path, 
         plots.save_figure(Exploding(), target)
     assert target.read_bytes() == b"old figure"
     assert [p.name for p in tmp_path.iterdir()] == ["arch.png"]
+
+
+def test_a_save_killed_midway_leaves_a_hidden_file_that_git_ignores_and_the_next_save_removes(tmp_path,
+                                                                                            autoencoder):
+    """SIGKILL while a figure is rewritten: the figure stays whole, the half-written temporary file
+    stays too (a killed process removes nothing), git ignores it, and the next save of that
+    figure removes it; a save in progress in a live process is left alone."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    target = tmp_path / "q2_history.png"
+    target.write_bytes(b"old figure")
+    writer = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time\nfrom aekit._files import write_atomically\n"
+        "def slowly(stream):\n    stream.write(b'half'); stream.flush(); print('writing', flush=True); time.sleep(60)\n"
+        f"write_atomically({str(target)!r}, slowly)")], stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline().strip() == "writing"
+    [live] = [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    plots.save_figure(plots.draw_architecture(autoencoder), target)  # the same figure, saved meanwhile
+    assert live.exists()  # a save in progress in a live process is left alone
+    saved = target.read_bytes()
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(timeout=10)
+    [left] = [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert target.read_bytes() == saved and left == live and left.name.endswith(".partial")
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", "-q", f"figures/{left.name}"], cwd=ROOT)
+    assert ignored.returncode == 0, f"git would show figures/{left.name} as untracked"
+    time.sleep(0.1)
+    plots.save_figure(plots.draw_architecture(autoencoder), target)
+    assert [p.name for p in tmp_path.iterdir()] == ["q2_history.png"]
 
 
 def test_save_figure_rejects_bad_arguments(tmp_path, autoencoder):
