@@ -28,6 +28,7 @@ class Results:
             raise ValueError("results must be a non-empty dict of {description: value}")
         # Lists of pairs, not dicts: Jupyter's messages sort the keys of a dict.
         self.record = {"data": data.source + (f" ({data.note})" if getattr(data, "note", "") else ""),
+                       "source": data.source,  # without the note: the same on every machine
                        "parameters": [[k, v] for k, v in vars(parameters).items() if not k.startswith("_")],
                        "results": [[str(k), str(v)] for k, v in results.items()],
                        "compared": [[str(k), str(v)] for k, v in (compared or {}).items()],

@@ -75,9 +75,9 @@ def test_a_run_with_less_data_keeps_the_figures_that_show_more(project, monkeypa
     notebooks, figures, output = project
     make_notebook(notebooks, "a_first", "import os\nfrom IPython.display import display\n"
                   "display({'application/vnd.aekit.results+json': {'missing': os.environ.get('MISSING', ''), "
-                  "'train_images': 100, 'data': 'd'}, 'text/plain': 'results'}, raw=True)")
+                  "'train_images': 100, 'source': 'd', 'data': 'd (offline)'}, 'text/plain': 'results'}, raw=True)")
     runner.run_report(notebooks, output, figures, only=["a"])
-    assert json.loads((figures / "sources.json").read_text())["a_first"] == {"data": "d", "missing": "",
+    assert json.loads((figures / "sources.json").read_text())["a_first"] == {"source": "d", "missing": "",
                                                                              "train_images": 100}
     (figures / "a_first.png").write_bytes(b"complete")
     monkeypatch.setenv("MISSING", "Fashion-MNIST is not available")

@@ -182,7 +182,7 @@ def refresh_figures(results, figures_dir: Path, log=print) -> None:
         sources = {}
     for result in results:
         now = {key: result.record.get(key, default) for key, default in
-               (("data", ""), ("train_images", 0), ("missing", ""))}
+               (("source", ""), ("train_images", 0), ("missing", ""))}
         had = sources.get(result.name, {})
         less = ([f"this run could not: {now['missing']}"] if now["missing"] and not had.get("missing") else []) \
             + ([f"this run trained on {now['train_images']:,} images, they on {had['train_images']:,}"]
