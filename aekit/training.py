@@ -24,8 +24,8 @@ def set_seed(seed: int) -> None:
 def train(model: keras.Model, x_train, y_train=None, *, epochs: int = 40, batch_size: int = 16,
           learning_rate: float = 1e-2, x_val=None, y_val=None, verbose: int = 0,
           on_epoch_end=None) -> keras.callbacks.History:
-    """Train ``model`` on ``x_train`` (and its labels ``y_train``, for a model that takes them);
-    return a Keras History of per-epoch losses.
+    """Train ``model`` on ``x_train`` (and its labels ``y_train``, which a conditional model
+    learns from and any other model ignores); return a Keras History of per-epoch losses.
 
     Adam with a cosine-decayed learning rate (to 5% of ``learning_rate`` at the last step). The
     model minimises the loss it states itself (:meth:`~aekit.models.Trainable.losses_for`: the
@@ -90,20 +90,20 @@ def _check_trainable(model) -> None:
 
 
 def _data(x_name, images, y_name, labels, model) -> tuple:
-    """``(images,)`` or ``(images, labels)`` as the model trains on them, checked."""
+    """``(images,)`` or ``(images, labels)`` as the model trains on them, checked. Labels given to
+    a model that learns from the images alone must still be one per image; it does not use them
+    (so one call trains any model on a labelled data set)."""
     images = check_images(x_name, images, model.data_width)
-    if not model.needs_labels:
-        if labels is not None:
-            raise ValueError(f"{y_name} is only for a model that takes labels (a conditional model); "
-                             f"{model.name!r} learns from the images alone: leave {y_name} out")
-        return (images,)
     if labels is None:
-        raise ValueError(f"{y_name} must hold the class label of each image: {model.name!r} takes labels")
+        if model.needs_labels:
+            raise ValueError(f"{y_name} must hold the class label of each image: {model.name!r} takes labels")
+        return (images,)
     labels = check_labels(y_name, labels, len(images))
-    if len(labels) != len(images) or labels.min() < 0 or labels.max() >= model.classes:
-        raise ValueError(f"{y_name} must hold one class label in [0, {model.classes - 1}] per image "
+    classes = model.classes if model.needs_labels else np.iinfo(np.int32).max
+    if len(labels) != len(images) or labels.min() < 0 or labels.max() >= classes:
+        raise ValueError(f"{y_name} must hold one class label in [0, {classes - 1}] per image "
                          f"({len(images)}), got {len(labels)} labels in [{labels.min()}, {labels.max()}]")
-    return images, labels.astype(np.int32)
+    return (images, labels.astype(np.int32)) if model.needs_labels else (images,)
 
 
 def evaluate(model, x, y=None, *, batch_size: int = 256) -> dict[str, float]:

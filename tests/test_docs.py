@@ -77,3 +77,20 @@ def test_every_link_between_the_pages_leads_to_a_file():
 def test_the_readme_is_short():
     """What a student reads in three minutes; the rest is in docs/."""
     assert len((ROOT / "README.md").read_text()) < 8_000
+
+
+def test_every_generated_table_in_the_docs_has_rows_written_from_the_code():
+    """Each `<!-- table: NAME -->` marker is one docs/tables.py writes, and what it wrote has rows:
+    a marker the script does not match would leave its table empty, and `--check` would pass."""
+    sys.path.insert(0, str(ROOT / "docs"))
+    try:
+        import tables
+    finally:
+        sys.path.remove(str(ROOT / "docs"))
+    markers = [name for page in (ROOT / "docs").glob("*.md")
+               for name in re.findall(r"<!-- table: (.+?) -->", page.read_text())]
+    written = [match for page in (ROOT / "docs").glob("*.md") for match in tables._TABLE.finditer(page.read_text())]
+    assert sorted(markers) == sorted(m.group(2) for m in written) and set(markers) == set(tables.TABLES)
+    for match in written:
+        rows = match.group(3).strip().splitlines()
+        assert len(rows) >= 3 and rows[1].startswith("|---"), f"table {match.group(2)!r} is empty"

@@ -99,10 +99,16 @@ def test_the_quick_report_runs_every_notebook_and_q3_says_why_it_compared_no_oth
     reprs = [[re.sub(r"size \S+ ", "", "".join(o["data"]["text/plain"])) for c in nb["cells"]
               for o in c.get("outputs", []) if "image/png" in o.get("data", {})] for nb in (executed, committed)]
     assert reprs[0] == reprs[1]  # as strict nbval compares them: the same panels either way
-    for name in ("q1_vae", "q1_sparse"):
+    shown = {"q1_conditional": ("on_request", "by_class", "latent_spaces", "architecture", "plain_architecture"),
+             "q1_adversarial": ("latent_spaces", "prior_samples", "game", "vae_losses", "architecture")}
+    for name in ("q1_vae", *shown):
         text, figures = page(folder, name)
-        assert "**Advantage" in text and "**Disadvantage" in text, name
-    assert {f"q1_sparse_{kind}.png" for kind in ("units", "activity", "tradeoff", "reconstructions")} <= figures
+        assert "**Advantage" in text and "**Disadvantage" in text and "Traceback" not in text, name
+        assert {f"{name}_{kind}.png" for kind in shown.get(name, ())} <= figures, (name, figures)
+    text, _ = page(folder, "q1_conditional")
+    assert "label (InputLayer)" in text and "papers.nips.cc/paper/5775" in text
+    text, _ = page(folder, "q1_adversarial")
+    assert 'Model: "discriminator"' in text and "arxiv.org/abs/1511.05644" in text
 
 
 def test_the_docs_papermill_command_edits_the_elements_it_is_given(run_in_checkout, checkout):

@@ -106,7 +106,8 @@ def test_q1_fills_in_each_variations_defaults_and_says_what_it_ignores():
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"variation": "ladder"}, "variation must be one of 'vae', 'beta_vae', 'contractive', 'convolutional', 'denoising', 'sparse', got 'ladder'"),
+    ({"variation": "ladder"}, "variation must be one of 'vae', 'adversarial', 'beta_vae', 'conditional', "
+                              "'contractive', 'convolutional', 'denoising', 'sparse', got 'ladder'"),
     ({"variation": "sparse", "latent_dim": 2},
      r"latent_dim must be an integer in \[8, 1024\], got 2: a sparse code needs room to leave units unused"),
     ({"variation": "beta_vae", "beta": 1.0},

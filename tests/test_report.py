@@ -41,12 +41,13 @@ def project(tmp_path):
 def test_the_quick_report_writes_a_folder_per_page_and_the_index_compares_q1s_variations(quick_report, checkout):
     (code, printed, before, after), output = quick_report
     assert code == 0 and after == before, printed[-3000:]  # figures/ untouched
-    pages = {"q1_vae": "q1_vae_", "q1_sparse": "q1_sparse_", "q2_autoencoder": "q2_", "q3_anomaly": "q3_"}
+    pages = {"q1_vae": "q1_vae_", "q1_conditional": "q1_conditional_", "q1_adversarial": "q1_adversarial_",
+             "q2_autoencoder": "q2_", "q3_anomaly": "q3_"}
     index = (output / "index.html").read_text()
     for name, prefix in pages.items():
         written = {p.name for p in (output / name / "figures").glob("*.png")}
         assert written and all(figure.startswith(prefix) for figure in written), written
-        if not name.startswith("q1_sparse"):
+        if name in ("q1_vae", "q2_autoencoder", "q3_anomaly"):
             assert written == {p.name for p in (checkout / "figures").glob(f"{prefix}*.png")}  # as committed
         page = (output / f"{name}.html").read_text()
         assert "data:image/png;base64" in page  # figures embedded: the page stands alone
@@ -56,7 +57,8 @@ def test_the_quick_report_writes_a_folder_per_page_and_the_index_compares_q1s_va
                         if "injected-parameters" in c["metadata"].get("tags", []))
         assert "epochs = 2" in injected and "figures_dir" not in injected  # the page's folder is its own
         assert re.search(rf"^{name} +ok ", printed, flags=re.M)  # its row in the summary
-    assert "Q1's variations side by side" in index and "active code units per image" in index
+    assert "Q1's variations side by side" in index and "samples read as the class asked for" in index
+    assert "MMD² of the codes to N(0, I)" in index
     assert f"figures: in each page's folder under {output.relative_to(checkout)}/" in printed
 
 

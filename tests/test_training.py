@@ -58,9 +58,15 @@ def test_labels_go_with_their_images_through_the_one_training_path():
         aekit.train(model, x, epochs=1)
     with pytest.raises(ValueError, match=r"y_train must hold one class label in \[0, 9\] per image"):
         aekit.train(model, x, y + 5, epochs=1)
-    *_, plain = aekit.build_autoencoder()
-    with pytest.raises(ValueError, match="y_train is only for a model that takes labels"):
-        aekit.train(plain, x, y, epochs=1)
+    *_, plain = aekit.build_autoencoder()  # labels are checked, then left alone: one call trains any model
+    with pytest.raises(ValueError, match=r"y_train must hold one class label in \[0, \d+\] per image \(640\)"):
+        aekit.train(plain, x, y - 1, epochs=1)
+    histories = []
+    for labels in (y, None):
+        aekit.set_seed(0)
+        *_, plain = aekit.build_autoencoder()
+        histories.append(aekit.train(plain, x, labels, epochs=2).history)
+    assert histories[0] == histories[1]
 
 
 @pytest.mark.parametrize("frozen", ["left", "right"])

@@ -9,7 +9,8 @@ adding a model is adding a module.
 
 >>> from aekit import models
 >>> models.names()
-['autoencoder', 'beta_vae', 'contractive', 'convolutional', 'denoising', 'sparse', 'vae']
+['adversarial', 'autoencoder', 'beta_vae', 'classifier', 'conditional', 'contractive', 'convolutional',
+ 'denoising', 'sparse', 'vae']
 >>> models.config("sparse")(latent_dim=16).build()   # a SparseAutoencoder, λ = 0.01
 """
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from aekit._checks import check_images, check_int
+from aekit._checks import check_images, check_int, check_labels
 from aekit._keras import check_model, keras
 
 ops = keras.ops
@@ -93,7 +93,12 @@ class Autoencoder(Trainable, keras.Model):
         check_model("encoder", encoder)
         check_model("decoder", decoder)
         image = keras.Input(shape=encoder.inputs[0].shape[1:], name="image")
-        super().__init__(inputs=image, outputs=decoder(_first(encoder(image))), **kwargs)
+        if self.needs_labels:  # a conditional model: the label goes into both halves
+            label = keras.Input(shape=(), dtype="int32", name="label")
+            super().__init__(inputs=[image, label], outputs=decoder([_first(encoder([image, label])), label]),
+                             **kwargs)
+        else:
+            super().__init__(inputs=image, outputs=decoder(_first(encoder(image))), **kwargs)
         self.encoder, self.decoder = encoder, decoder
         self.term_trackers = [keras.metrics.Mean(name=name) for name in self.loss_names[1:]]
 
@@ -108,16 +113,33 @@ class Autoencoder(Trainable, keras.Model):
     def losses_for(self, images, training=False) -> tuple:
         return (ops.mean(ops.square(self(images, training=training) - images)),)
 
-    def reconstruct(self, images) -> np.ndarray:
-        """The reconstructions of ``images`` (n, pixels) as a NumPy array, in bounded chunks."""
-        return call_in_chunks(self, check_images("images", images, self.data_width))
+    def reconstruct(self, images, labels=None) -> np.ndarray:
+        """The reconstructions of ``images`` (n, pixels) as a NumPy array, in bounded chunks (a
+        conditional model also takes each image's label)."""
+        images = check_images("images", images, self.data_width)
+        if not self.needs_labels:
+            if labels is not None:
+                raise ValueError(f"labels are only for a conditional model; {self.name!r} takes the images alone")
+            return call_in_chunks(self, images)
+        if labels is None:
+            raise ValueError(f"labels must hold the class of each image: {self.name!r} is conditional")
+        labels = check_labels("labels", labels, len(images))[:len(images)]
+        if labels.min() < 0 or labels.max() >= self.classes:
+            raise ValueError(f"labels must be classes in [0, {self.classes - 1}], got values in "
+                             f"[{labels.min()}, {labels.max()}]")
+        return call_in_chunks(self, images, labels=labels)
+
+    def parts(self) -> list:
+        """The networks it is made of, to show their summaries: the encoder and the decoder."""
+        return [self.encoder, self.decoder]
 
     def settings(self) -> dict:
         """The constructor arguments beyond the encoder and decoder (none for the plain model)."""
         return {}
 
     def diagram_notes(self) -> dict:
-        """What the architecture diagram should say about training, at "input" or "latent"."""
+        """What the architecture diagram should say about the model under its "input", "latent"
+        or first "decoder" column, and its "title" (else one read from its name)."""
         return {}
 
     def get_config(self):
@@ -137,13 +159,15 @@ def _first(outputs):
     return outputs[0] if isinstance(outputs, (list, tuple)) else outputs
 
 
-def call_in_chunks(model, values: np.ndarray, *, output: int | None = None) -> np.ndarray:
-    """``model`` called on ``values`` in chunks of :data:`CHUNK`, as one float32 NumPy array (of its
-    ``output``-th output, for a model with several). A direct call, unlike ``predict``, traces no
-    new function per model."""
+def call_in_chunks(model, values: np.ndarray, *, output: int | None = None, labels=None) -> np.ndarray:
+    """``model`` called on ``values`` (with their ``labels``, for a conditional model) in chunks of
+    :data:`CHUNK`, as one float32 NumPy array (of its ``output``-th output, for a model with
+    several). A direct call, unlike ``predict``, traces no new function per model."""
     chunks = []
     for start in range(0, len(values), CHUNK):
-        outputs = model(values[start:start + CHUNK], training=False)
+        part = values[start:start + CHUNK]
+        outputs = model(part if labels is None else [part, labels[start:start + CHUNK].astype(np.int32)],
+                        training=False)
         if output is not None:
             outputs = outputs[output]
         chunks.append(keras.ops.convert_to_numpy(outputs))
@@ -177,7 +201,7 @@ def dense_parts(input_dim=784, hidden_units=64, latent_dim=2, *, hidden_activati
     With ``output_activation="tanh"`` the network works on inputs scaled to [−1, 1]: the encoder
     scales its [0, 1] input, the decoder scales its output back."""
     input_dim = check_int("input_dim", input_dim, 1)
-    units = _widths(hidden_units)
+    units = hidden_widths(hidden_units)
     latent_dim = check_int("latent_dim", latent_dim, 1, 1024)
     for name, value in (("hidden_activation", hidden_activation),
                         ("latent_activation", latent_activation),
@@ -187,12 +211,12 @@ def dense_parts(input_dim=784, hidden_units=64, latent_dim=2, *, hidden_activati
     signed = output_activation == "tanh"  # a tanh network works on [−1, 1]; aekit's data are [0, 1]
     image = keras.Input(shape=(input_dim,), name="image")
     scaled = keras.layers.Rescaling(2.0, offset=-1.0, name="to_minus_one_one")(image) if signed else image
-    hidden = _dense_stack(scaled, units, hidden_activation, "encoder_hidden")
+    hidden = dense_stack(scaled, units, hidden_activation, "encoder_hidden")
     codes = [keras.layers.Dense(latent_dim, activation=latent_activation if head == "latent" else None,
                                 name=head)(hidden) for head in heads]
     encoder = keras.Model(image, codes[0] if len(codes) == 1 else codes, name="encoder")
     code = keras.Input(shape=(latent_dim,), name="latent_code")
-    hidden = _dense_stack(code, units[::-1], hidden_activation, "decoder_hidden")
+    hidden = dense_stack(code, units[::-1], hidden_activation, "decoder_hidden")
     output = keras.layers.Dense(input_dim, activation=output_activation,
                                 name="tanh_output" if signed else "reconstruction")(hidden)
     if signed:
@@ -200,7 +224,8 @@ def dense_parts(input_dim=784, hidden_units=64, latent_dim=2, *, hidden_activati
     return encoder, keras.Model(code, output, name="decoder")
 
 
-def _widths(hidden_units) -> list[int]:
+def hidden_widths(hidden_units) -> list[int]:
+    """The hidden widths ``hidden_units`` names (one width or a list of them), checked."""
     if isinstance(hidden_units, (str, bytes)):
         raise ValueError(f"hidden_units must be a width or a list of widths such as (144, 72), "
                          f"got the string {hidden_units!r}")
@@ -210,7 +235,8 @@ def _widths(hidden_units) -> list[int]:
     return [check_int("hidden_units", width, 1, 100_000) for width in units]
 
 
-def _dense_stack(tensor, units, activation, prefix):
+def dense_stack(tensor, units, activation, prefix):
+    """``tensor`` through one Dense layer per width in ``units``, named ``prefix_1``, ``prefix_2``, …"""
     for depth, width in enumerate(units, start=1):
         tensor = keras.layers.Dense(width, activation=activation, name=f"{prefix}_{depth}")(tensor)
     return tensor

@@ -5,7 +5,8 @@ papermill runs lack; this draws the same facts with matplotlib: each Dense layer
 width, each convolution as its feature maps (height × width × channels, kernel and stride), the
 parameter counts, a VAE's μ and log σ² heads (the encoder outputs named ``z_mean`` and
 ``z_log_var``) with the noise ε and z = μ + σ·ε, and the notes a model adds about its training (a
-denoiser's input noise, a penalty on the code). Which layers are drawn, and how each is described,
+denoiser's input noise, a penalty on the code, a conditional model's label, an adversarial one's
+discriminator) and the title it gives itself. Which layers are drawn, and how each is described,
 is one table of layer kinds (:data:`_KINDS`).
 """
 
@@ -22,7 +23,7 @@ from aekit.models.base import Autoencoder
 from aekit.plots.figure import finish
 
 _COLORS = {"input": "#e8e8e8", "encoder": "#cfe2f3", "latent": "#fce5cd",
-           "decoder": "#d9ead3", "noise": "#ffffff", "note": "#fff8dc"}
+           "decoder": "#d9ead3", "noise": "#ffffff", "note": "#fff8dc", "critic": "#f4cccc"}
 _BOX_WIDTH, _STEP = 0.62, 1.9
 _HEADS = {"z_mean": "μ", "z_log_var": "log σ²"}  # a VAE encoder's named outputs, and their symbols
 
@@ -70,10 +71,11 @@ def _block_diagram(model_or_models) -> tuple[Figure, str]:
     decoder_blocks = _blocks(decoder, "decoder")
     heads = [b for b in blocks if b.name in _HEADS] if variational else []
     trunk = [b for b in blocks if b not in heads]
-    image = _Block(encoder.layers[0].name, str(encoder.inputs[0].shape[-1]), encoder.inputs[0].shape[-1],
+    image = _Block(encoder.inputs[0].name, str(encoder.inputs[0].shape[-1]), encoder.inputs[0].shape[-1],
                    "input", 0, "input")
     columns = 1 + len(trunk) + (2 if variational else 0) + len(decoder_blocks)
-    fig = Figure(figsize=(1.9 * columns + 0.8, 4.9), layout="constrained")
+    critics = [part for part in model.parts() if part is not encoder and part is not decoder]
+    fig = Figure(figsize=(1.9 * columns + 0.8, 4.9 + 2.6 * len(critics)), layout="constrained")
     ax = fig.subplots()
     ax.set_axis_off()
     largest = max(b.size for b in [image] + blocks + decoder_blocks)
@@ -81,7 +83,8 @@ def _block_diagram(model_or_models) -> tuple[Figure, str]:
     def height(size):  # box height grows with log(size), so the bottleneck shows
         return 0.55 + 2.6 * math.log(size + 1) / math.log(largest + 1)
 
-    notes = model.diagram_notes()
+    notes = dict(model.diagram_notes())
+    named = notes.pop("title", None)
     x = 0.0
     _box(ax, x, 0.0, height(image.size), image)
     if "input" in notes:
@@ -110,21 +113,46 @@ def _block_diagram(model_or_models) -> tuple[Figure, str]:
     for block in decoder_blocks:
         x += _STEP
         previous = [_connect(ax, previous, x, 0.0, height(block.size), block)]
+        if "decoder" in notes and block is decoder_blocks[0]:
+            _note(ax, x, notes["decoder"])
 
     top = 2.6
     _group(ax, -_BOX_WIDTH, latent_x + _BOX_WIDTH, top,
            f"encoder · {encoder.count_params():,} parameters", _COLORS["encoder"])
     _group(ax, latent_x + _STEP - _BOX_WIDTH, x + _BOX_WIDTH, top,
            f"decoder · {decoder.count_params():,} parameters", _COLORS["decoder"])
-    ax.set_xlim(-1.05, x + 1.05)
-    ax.set_ylim(-3.3 if variational or notes else -2.6, top + 0.35)
+    bottom = -3.3 if variational or notes else -2.6
+    right = x
+    for critic in critics:  # a network that judges the codes (a discriminator), drawn under them
+        bottom, edge = _critic(ax, critic, latent_x, bottom)
+        right = max(right, edge)
+    ax.set_xlim(-1.05, right + 1.05)
+    ax.set_ylim(bottom, top + 0.35)
 
     kept = lambda blocks: [b.label for b in blocks if b.width]
     widths = [image.label] + kept(trunk)
     widths += [f"(μ {heads[0].label}, log σ² {heads[1].label})", f"z {heads[0].label}"] if variational else []
     widths += kept(decoder_blocks)
-    kind = "Variational autoencoder" if variational else model.name.replace("_", " ").capitalize()
-    return fig, f"{kind}: {' → '.join(widths)}  ·  {encoder.count_params() + decoder.count_params():,} parameters"
+    kind = named or ("Variational autoencoder" if variational else model.name.replace("_", " ").capitalize())
+    return fig, f"{kind}: {' → '.join(widths)}  ·  {sum(part.count_params() for part in model.parts()):,} parameters"
+
+
+def _critic(ax, critic, x, top) -> tuple[float, float]:
+    """Draw ``critic`` (a network that reads codes, such as an adversarial autoencoder's
+    discriminator) in a row of its own below ``top``, starting under the code column ``x``, with an
+    arrow from the code into it; return the new bottom and right edge of the drawing."""
+    y = top - 1.5
+    start = _Block(critic.inputs[0].name, f"{critic.inputs[0].shape[-1]}", critic.inputs[0].shape[-1],
+                   "z = f(x), or z′ ~ N(0, I)", 0, "latent")
+    previous = [_connect(ax, [], x, y, 0.7, start)]
+    _arrow(ax, (x, -1.3), (x, y + 0.35))
+    left = x
+    for block in _blocks(critic, "critic"):
+        x += _STEP
+        previous = [_connect(ax, previous, x, y, 0.7 if block.size < 8 else 1.1, block)]
+    _group(ax, left - _BOX_WIDTH, x + _BOX_WIDTH, y + 1.0, f"{critic.name} · {critic.count_params():,} parameters",
+           _COLORS["critic"], bottom=y - 1.3)
+    return y - 1.45, x
 
 
 def _model(model_or_models) -> Autoencoder:
@@ -191,8 +219,8 @@ def _arrow(ax, start, end):
                             "shrinkA": 0, "shrinkB": 0})
 
 
-def _group(ax, left, right, top, label, color):
-    ax.add_patch(FancyBboxPatch((left, -2.55), right - left, top + 2.55 - 0.05,
+def _group(ax, left, right, top, label, color, bottom=-2.55):
+    ax.add_patch(FancyBboxPatch((left, bottom), right - left, top - bottom - 0.05,
                                 boxstyle="round,pad=0.05,rounding_size=0.15", facecolor=color,
                                 alpha=0.25, edgecolor="none", zorder=0))
     ax.text((left + right) / 2, top - 0.05, label, ha="center", va="top", fontsize=10,

@@ -81,8 +81,10 @@ def plot_history(history, *, title: str | None = None, path=None) -> Figure:
     return finish(fig, title or "Training curves", path)
 
 
-_METRIC_ORDER = ["loss", "reconstruction_loss", "kl_loss"]
+_METRIC_ORDER = ["loss", "reconstruction_loss", "kl_loss", "reconstruction_mse", "discriminator_loss",
+                 "generator_loss", "discriminator_accuracy"]
 
 
 _METRIC_TITLES = {"loss": "loss", "reconstruction_loss": "reconstruction loss (nats)",
-                  "kl_loss": "KL divergence (nats)"}
+                  "kl_loss": "KL divergence (nats)", "reconstruction_mse": "reconstruction (MSE per pixel)",
+                  "discriminator_loss": "discriminator loss (nats)", "generator_loss": "generator loss (nats)"}

@@ -8,7 +8,7 @@ is adding those two modules and a test.
 
 >>> from aekit import variations
 >>> variations.names()
-['vae', 'beta_vae', 'contractive', 'convolutional', 'denoising', 'sparse']
+['vae', 'adversarial', 'beta_vae', 'conditional', 'contractive', 'convolutional', 'denoising', 'sparse']
 >>> variations.get("denoising").config(latent_dim=32, noise=0.5).build(seed=0)
 """
 

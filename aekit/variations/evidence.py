@@ -173,7 +173,9 @@ class Evidence:
     and ``disadvantage``, sentences computed from the numbers, each with its figures; ``mse``,
     the held-out reconstruction error, and ``key``, the advantage in one number, which the
     report's index compares across variations; ``results``, more key results; ``extra``, more
-    measured text, shown after the disadvantage."""
+    measured text, shown after the disadvantage; ``baseline``, the model the table's rows compare
+    with (the plain autoencoder, unless the variation is measured against another, such as the
+    VAE; ``mse`` and ``key`` compare with the plain autoencoder always)."""
 
     title: str
     rows: list[Measured]
@@ -185,9 +187,10 @@ class Evidence:
     key: Measured
     results: dict = dataclasses.field(default_factory=dict)
     extra: str = ""
+    baseline: str = "plain autoencoder"
 
     def table(self) -> str:
-        return markdown_table(["measure", "plain autoencoder", self.title],
+        return markdown_table(["measure", self.baseline, self.title],
                               [[row.label, row.plain, row.variation] for row in self.rows])
 
     def headline(self) -> dict:
