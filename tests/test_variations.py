@@ -91,7 +91,7 @@ def test_the_contractive_penalty_is_the_encoders_jacobian():
 # whose text says so), the others' are smaller; the conditional VAE's and the adversarial
 # autoencoder's are their defaults.
 EPOCHS = {"vae": 40, "beta_vae": 20, "contractive": 40, "convolutional": 5, "denoising": 10, "sparse": 3,
-          "conditional": 20, "adversarial": 20}
+          "conditional": 20, "adversarial": 10}
 
 
 @pytest.fixture(scope="module")

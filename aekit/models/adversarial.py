@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 from aekit._checks import check_int
-from aekit._keras import keras
+from aekit._keras import check_model, keras
 from aekit.models.autoencoder import DenseShape
 from aekit.models.base import Autoencoder, Step, dense_parts, dense_stack, hidden_widths
 
@@ -47,6 +47,7 @@ class AdversarialAutoencoder(Autoencoder):
     def __init__(self, encoder: keras.Model, decoder: keras.Model, discriminator: keras.Model,
                  seed: int | None = None, **kwargs):
         super().__init__(encoder, decoder, **kwargs)
+        check_model("discriminator", discriminator)
         self.discriminator = discriminator
         self.seed = seed
         self.prior = keras.random.SeedGenerator(seed)

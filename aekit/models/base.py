@@ -123,10 +123,10 @@ class Autoencoder(Trainable, keras.Model):
             return call_in_chunks(self, images)
         if labels is None:
             raise ValueError(f"labels must hold the class of each image: {self.name!r} is conditional")
-        labels = check_labels("labels", labels, len(images))[:len(images)]
-        if labels.min() < 0 or labels.max() >= self.classes:
-            raise ValueError(f"labels must be classes in [0, {self.classes - 1}], got values in "
-                             f"[{labels.min()}, {labels.max()}]")
+        labels = check_labels("labels", labels, len(images))
+        if len(labels) != len(images) or labels.min() < 0 or labels.max() >= self.classes:
+            raise ValueError(f"labels must hold one class in [0, {self.classes - 1}] per image ({len(images)}), "
+                             f"got {len(labels)} labels in [{labels.min()}, {labels.max()}]")
         return call_in_chunks(self, images, labels=labels)
 
     def parts(self) -> list:

@@ -65,7 +65,7 @@ def make_conditional_vae(input_dim: int = 784, hidden_units=DenseShape.hidden_un
     image at the encoder's input and to the code at the decoder's input."""
     input_dim = check_int("input_dim", input_dim, 1)
     latent_dim = check_int("latent_dim", latent_dim, 1, 1024)
-    if classes != CLASSES:
+    if not isinstance(classes, int) or isinstance(classes, bool) or classes != CLASSES:
         raise ValueError(f"classes must be {CLASSES} (the data sets Q1 runs on), got {classes!r}")
     if seed is not None:
         seed = check_int("seed", seed, 0, 2**31 - 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from aekit._checks import check_array, check_labels
 from aekit.latent import decode, encode, sample_codes
 from aekit.measures import classifier_features, classify, frechet_distance
 from aekit.models.base import call_in_chunks
@@ -20,6 +21,9 @@ SHOWN = 10       # codes decoded under every label in the figure
 def centroid_accuracy(train_codes, train_labels, test_codes, test_labels) -> float:
     """The share of test codes whose nearest class centre (the mean of that class's training
     codes) is their own class: how much of the class a code carries."""
+    train_codes, test_codes = check_array("train_codes", train_codes, ndim=(2,)), check_array("test_codes", test_codes, ndim=(2,))
+    train_labels = check_labels("train_labels", train_labels, len(train_codes))[:len(train_codes)]
+    test_labels = check_labels("test_labels", test_labels, len(test_codes))[:len(test_codes)]
     classes = np.unique(train_labels)
     centres = np.stack([train_codes[train_labels == c].mean(axis=0) for c in classes])
     distances = ((test_codes[:, None, :] - centres[None]) ** 2).sum(axis=-1)
@@ -73,7 +77,7 @@ def measure(model, plain, run: Run) -> Evidence:
            f"{len(ahead)} of the {classes} classes only.")
         + f" Its images are at Fréchet distance {fd['conditional']:.1f} from the test {run.kind.plural} in "
         f"the classifier's features, the VAE's prior samples at {fd['VAE']:.1f} "
-        + ("(the conditional VAE's are closer: they cover every class by construction)."
+        + ("(the conditional VAE's are closer: asked for every class in turn, they cover every class)."
            if fd["conditional"] < fd["VAE"] else "(on this run the conditional VAE's are not closer).")
         + " In the figure, each column is one code decoded under every label: what stays the same down "
         "a column is what the code carries once the label says the class.")
