@@ -71,8 +71,8 @@ def measure(model, plain, run: Run) -> Evidence:
         f"{on_request[worst]:.0%}). The VAE cannot be asked for a class: its decoder takes z alone, and "
         f"of its decodings of the same codes between {by_chance.min():.0%} and {by_chance.max():.0%} are "
         f"read as any one class (on average {1 / classes:.0%}, whatever the codes). "
-        + (f"The conditional VAE delivers the class asked for more often than the VAE happens to draw it "
-           f"for every class." if len(ahead) == classes else
+        + ("The conditional VAE delivers the class asked for more often than the VAE happens to draw it "
+           "for every class." if len(ahead) == classes else
            f"On this run it does so more often than the VAE happens to draw that class for "
            f"{len(ahead)} of the {classes} classes only.")
         + f" Its images are at Fréchet distance {fd['conditional']:.1f} from the test {run.kind.plural} in "
