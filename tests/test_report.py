@@ -42,12 +42,12 @@ def test_the_quick_report_writes_a_folder_per_page_and_the_index_compares_q1s_va
     (code, printed, before, after), output = quick_report
     assert code == 0 and after == before, printed[-3000:]  # figures/ untouched
     pages = {"q1_vae": "q1_vae_", "q1_conditional": "q1_conditional_", "q1_adversarial": "q1_adversarial_",
-             "q2_autoencoder": "q2_", "q3_anomaly": "q3_"}
+             "q2_autoencoder": "q2_", "q3_anomaly": "q3_", "q4_generative": "q4_"}
     index = (output / "index.html").read_text()
     for name, prefix in pages.items():
         written = {p.name for p in (output / name / "figures").glob("*.png")}
         assert written and all(figure.startswith(prefix) for figure in written), written
-        if name in ("q1_vae", "q2_autoencoder", "q3_anomaly"):
+        if name in ("q1_vae", "q2_autoencoder", "q3_anomaly", "q4_generative"):
             assert written == {p.name for p in (checkout / "figures").glob(f"{prefix}*.png")}  # as committed
         page = (output / f"{name}.html").read_text()
         assert "data:image/png;base64" in page  # figures embedded: the page stands alone
@@ -218,10 +218,16 @@ def test_a_killed_runner_leaves_no_process_no_partial_output_and_no_temporary_fi
          str(figures), "--output", str(output)], stderr=subprocess.PIPE, text=True,
         env={**os.environ, "TMPDIR": str(temporary)},
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal starts it
+    def command_line(process):
+        try:
+            return " ".join(process.cmdline())
+        except psutil.Error:  # a short-lived child that exited (or is a zombie) between two looks
+            return ""
+
     deadline = time.monotonic() + 120
     while True:  # until both kernels run (in the sleeping cell) and the first has trained
         family = psutil.Process(runner.pid).children(recursive=True)
-        kernels = [p for p in family if "ipykernel" in " ".join(p.cmdline())]
+        kernels = [p for p in family if "ipykernel" in command_line(p)]
         trained = how == "SIGTERM" or (output / "a_first" / "trained").exists()
         if len(kernels) == 2 and trained and all(time.time() - p.create_time() > 3 for p in kernels) \
                 or time.monotonic() > deadline:
