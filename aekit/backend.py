@@ -64,6 +64,33 @@ def epoch_runner(model, data: tuple, validation: tuple | None, batch_size: int, 
     return _jax_runner(model, steps, data, validation, batch_size, seed, schedule)
 
 
+def compiled(function):
+    """``function`` (of arrays, written in ``keras.ops``) compiled with XLA, once per shape of its
+    arguments, taking and returning NumPy arrays. Compile it for one job, not for good: the model
+    weights it reads may be baked in (as JAX does) and must not change while it is used.
+
+    On TensorFlow, each shape is traced as a concrete function: a ``tf.function`` called with many
+    shapes, or remade for many models, would make TensorFlow warn about retracing.
+    """
+    if keras.backend.backend() == "jax":
+        import jax  # the backend's own library, loaded only on that backend
+
+        jitted = jax.jit(function)
+        return lambda *arrays: np.asarray(jitted(*arrays))
+    import tensorflow as tf  # the backend's own library, loaded only on that backend
+
+    traced = {}
+
+    def call(*arrays):
+        key = tuple((array.shape, array.dtype.str) for array in arrays)
+        if key not in traced:
+            traced[key] = tf.function(function, jit_compile=True, autograph=False).get_concrete_function(
+                *[tf.TensorSpec(array.shape, array.dtype) for array in arrays])
+        return traced[key](*arrays).numpy()
+
+    return call
+
+
 def _optimisers(model, steps, learning_rate):
     optimisers = [keras.optimizers.Adam(learning_rate, beta_1=step.beta_1) for step in steps]
     if len(steps) == 1:
