@@ -12,11 +12,11 @@ Importing aekit imports Keras and every aekit model class, so a saved model load
 
 from aekit._version import __version__
 from aekit.data import DataError, Dataset, load_dataset, load_fashion_mnist, load_images, load_mnist
-from aekit.latent import Adjustment, adjust_latent, decode, encode, scale_adjustments
+from aekit.latent import Adjustment, adjust_latent, decode, encode, generate, scale_adjustments
 from aekit.models import VAE, Autoencoder, Sampling, build_autoencoder, build_vae, kl_divergence, load_model
 from aekit.training import evaluate, set_seed, train
 
 __all__ = ["Adjustment", "Autoencoder", "DataError", "Dataset", "Sampling", "VAE", "__version__", "adjust_latent",
-           "build_autoencoder", "build_vae", "decode", "encode", "evaluate", "kl_divergence", "load_dataset",
+           "build_autoencoder", "build_vae", "decode", "encode", "evaluate", "generate", "kl_divergence", "load_dataset",
            "load_fashion_mnist", "load_images", "load_mnist", "load_model", "scale_adjustments", "set_seed",
            "train"]

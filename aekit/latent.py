@@ -7,8 +7,8 @@ import math
 
 import numpy as np
 
-from aekit._checks import check_array, check_images, check_int
-from aekit._keras import keras
+from aekit._checks import check_array, check_images, check_int, check_labels
+from aekit._keras import check_model, keras
 from aekit.models.base import call_in_chunks, model_widths
 
 
@@ -149,3 +149,28 @@ def interpolate_codes(start, end, steps: int = 9) -> np.ndarray:
         raise ValueError(f"start and end must have the same shape, got {start.shape} and {end.shape}")
     weights = np.linspace(0.0, 1.0, check_int("steps", steps, 2, 100), dtype=np.float32)[None, :, None]
     return ((1 - weights) * start[:, None, :] + weights * end[:, None, :]).astype(np.float32)
+
+
+def generate(model: keras.Model, n: int | None = None, *, labels=None, seed: int = 0) -> np.ndarray:
+    """Images (n, pixels) a generative model draws from its prior: a VAE's decoder on z ~ N(0, I)
+    (or a plain autoencoder's, which has no prior to match), a GAN's generator on its noise; a conditional model (a conditional VAE or GAN) draws one image
+    per entry of ``labels``, of the class it names. The codes come from :func:`sample_codes` with
+    ``seed``, so the same seed draws the same images (and two models of one latent width, the
+    same codes)."""
+    check_model("model", model)
+    network = next((getattr(model, part) for part in ("generator", "decoder") if hasattr(model, part)), None)
+    if network is None:
+        raise ValueError(f"model must be an aekit model that draws images (a VAE, an autoencoder, a GAN or a "
+                         f"conditional one), got the {type(model).__name__} {model.name!r}")
+    latent_dim = network.inputs[0].shape[-1]
+    if not model.needs_labels:
+        if labels is not None:
+            raise ValueError(f"labels are only for a conditional model; {model.name!r} draws from its prior alone")
+        return call_in_chunks(network, sample_codes(n, latent_dim, seed=seed))
+    if n is not None or labels is None:
+        raise ValueError(f"labels must name the class of each image to draw ({model.name!r} is conditional), "
+                         f"and n must be left out, got n={n!r}")
+    labels = check_labels("labels", labels, 1)
+    if labels.min() < 0 or labels.max() >= model.classes:
+        raise ValueError(f"labels must be classes in [0, {model.classes - 1}], got [{labels.min()}, {labels.max()}]")
+    return call_in_chunks(network, sample_codes(len(labels), latent_dim, seed=seed), labels=labels)

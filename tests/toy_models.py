@@ -57,3 +57,13 @@ def labelled_data(n=640, seed=0):
     templates = (rng.random((10, 784)) < 0.3).astype(np.float32)
     labels = rng.integers(0, 10, n)
     return templates[labels], labels
+
+
+def graph_inputs(model, images, labels):
+    """What ``model``'s graph takes for these examples, input by input: the images (an autoencoder,
+    a classifier), noise of its width (a GAN's generator, seeded), the labels (a conditional model)."""
+    rng = np.random.default_rng(0)
+    found = [np.asarray(labels[:len(images)], np.int32) if "int" in str(tensor.dtype)
+             else rng.standard_normal((len(images), tensor.shape[-1])).astype(np.float32) if tensor.name == "noise"
+             else images for tensor in model.inputs]
+    return found if len(found) > 1 else found[0]

@@ -9,8 +9,8 @@ adding a model is adding a module.
 
 >>> from aekit import models
 >>> models.names()
-['adversarial', 'autoencoder', 'beta_vae', 'classifier', 'conditional', 'contractive', 'convolutional',
- 'denoising', 'sparse', 'vae']
+['adversarial', 'autoencoder', 'beta_vae', 'classifier', 'conditional', 'conditional_gan', 'contractive',
+ 'convolutional', 'denoising', 'gan', 'sparse', 'vae']
 >>> models.config("sparse")(latent_dim=16).build()   # a SparseAutoencoder, λ = 0.01
 """
 

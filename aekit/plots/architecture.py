@@ -6,8 +6,9 @@ width, each convolution as its feature maps (height × width × channels, kernel
 parameter counts, a VAE's μ and log σ² heads (the encoder outputs named ``z_mean`` and
 ``z_log_var``) with the noise ε and z = μ + σ·ε, and the notes a model adds about its training (a
 denoiser's input noise, a penalty on the code, a conditional model's label, an adversarial one's
-discriminator) and the title it gives itself. Which layers are drawn, and how each is described,
-is one table of layer kinds (:data:`_KINDS`).
+discriminator) and the title it gives itself. A GAN is drawn as its two networks: the generator
+(noise → image) above the discriminator (image → "real?"). Which layers are drawn, and how each
+is described, is one table of layer kinds (:data:`_KINDS`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from matplotlib.patches import FancyBboxPatch
 
 from aekit._keras import keras
 from aekit.models.base import Autoencoder
+from aekit.models.gan import GAN
 from aekit.plots.figure import finish
 
 _COLORS = {"input": "#e8e8e8", "encoder": "#cfe2f3", "latent": "#fce5cd",
@@ -65,6 +67,8 @@ def draw_architecture(model_or_models, path=None) -> Figure:
 def _block_diagram(model_or_models) -> tuple[Figure, str]:
     """The diagram of the model given as ``(encoder, decoder, model)`` or the model itself, and its title."""
     model = _model(model_or_models)
+    if isinstance(model, GAN):
+        return _gan_diagram(model)
     encoder, decoder = model.encoder, model.decoder
     variational = set(_HEADS) <= set(encoder.output_names)
     blocks = _blocks(encoder, "encoder")
@@ -155,14 +159,60 @@ def _critic(ax, critic, x, top) -> tuple[float, float]:
     return y - 1.45, x
 
 
-def _model(model_or_models) -> Autoencoder:
+def _gan_diagram(model: GAN) -> tuple[Figure, str]:
+    """A GAN's generator (noise → pixels) in the top row and its discriminator (pixels → one logit)
+    in the row below, starting under the generated image; a conditional GAN's notes say where the
+    label joins each."""
+    generator, discriminator = model.generator, model.discriminator
+    drawn = _blocks(generator, "decoder")
+    judging = _blocks(discriminator, "critic")
+    columns = 1 + len(drawn) + len(judging)
+    fig = Figure(figsize=(1.9 * columns + 0.8, 7.4), layout="constrained")
+    ax = fig.subplots()
+    ax.set_axis_off()
+    largest = max(b.size for b in drawn + judging)
+
+    def height(size):
+        return 0.55 + 2.2 * math.log(size + 1) / math.log(largest + 1)
+
+    notes = dict(model.diagram_notes())
+    noise = _Block("z ~ N(0, I)", str(model.latent_dim), model.latent_dim, "noise", 0, "latent")
+    _box(ax, 0.0, 0.0, height(noise.size), noise)
+    previous, x = [(0.0, 0.0, height(noise.size))], 0.0
+    for block in drawn:
+        x += _STEP
+        previous = [_connect(ax, previous, x, 0.0, height(block.size), block)]
+    _group(ax, -_BOX_WIDTH, x + _BOX_WIDTH, 2.3, f"generator · {generator.count_params():,} parameters",
+           _COLORS["decoder"], bottom=-2.2)
+    y = -4.7
+    image = _Block("real image x, or G(z)", str(model.input_dim), model.input_dim, "input", 0, "input")
+    _box(ax, x, y, height(image.size), image)
+    _arrow(ax, (x, -2.3), (x, y + height(image.size) / 2 + 0.05))  # G(z) goes on to be judged
+    left, previous = x, [(x, y, height(image.size))]
+    for block in judging:
+        x += _STEP
+        previous = [_connect(ax, previous, x, y, height(block.size), block)]
+    _group(ax, left + _STEP / 2, x + _BOX_WIDTH, y + 2.3,
+           f"discriminator · {discriminator.count_params():,} parameters", _COLORS["critic"], bottom=y - 2.2)
+    for column, key, where in ((0.0, "input", 1.75), (left, "critic", y + 1.75)):
+        if key in notes:
+            ax.text(column + 0.45, where, notes[key], ha="left", va="center", fontsize=8, color="#996600")
+    ax.set_xlim(-1.05, x + 1.05)
+    ax.set_ylim(y - 2.3, 2.4)
+    widths = lambda blocks: " → ".join(b.label for b in blocks if b.width)
+    kind = notes.get("title", "GAN")
+    return fig, (f"{kind}: generator {noise.label} → {widths(drawn)}, discriminator {image.label} → {widths(judging)}"
+                 f"  ·  {generator.count_params() + discriminator.count_params():,} parameters")
+
+
+def _model(model_or_models) -> Autoencoder | GAN:
     """The aekit model, given itself or the (encoder, decoder, model) triple that builds it."""
     candidates = model_or_models if isinstance(model_or_models, (list, tuple)) else [model_or_models]
     for candidate in candidates:
-        if isinstance(candidate, Autoencoder):
+        if isinstance(candidate, (Autoencoder, GAN)):
             return candidate
     raise ValueError("model_or_models must be the (encoder, decoder, model) returned by "
-                     "aekit.build_autoencoder, build_vae or a variation, or that model")
+                     "aekit.build_autoencoder, build_vae or a variation, or that model, or a GAN")
 
 
 def _blocks(model, role) -> list[_Block]:
