@@ -19,7 +19,9 @@ from types import SimpleNamespace
 
 from aekit._checks import check_choice, check_float, check_int
 from aekit.data import DATASETS, SOURCES
+from aekit.generation import PER_CLASS, SAMPLES, SNAPSHOTS
 from aekit.models.autoencoder import AutoencoderConfig, DenseShape
+from aekit.models.gan import GANConfig
 from aekit.variations import get, names
 
 _MAX_LIST_TEXT = 1000  # characters: a list of latent elements or factors is short
@@ -120,6 +122,12 @@ NOTEBOOKS = {
                    **_TRAINING, **{name: _setting(DenseShape, name) for name in DenseShape.settings()},
                    "seed": _RUN["seed"], "data_source": check_data_source,
                    "other_source": check_data_source, "figures_dir": check_figures_dir},
+    "q4_generative": {"dataset": _choice("mnist", "fashion_mnist"), "train_images": _int(100, 60_000),
+                      "epochs": _TRAINING["epochs"], "batch_size": _TRAINING["batch_size"],
+                      **{name: _setting(GANConfig, name) for name in GANConfig.settings()},
+                      "vae_learning_rate": _TRAINING["learning_rate"], "gan_learning_rate": _TRAINING["learning_rate"],
+                      "prior_samples": SAMPLES.check, "per_class": PER_CLASS.check, "snapshots": SNAPSHOTS.check,
+                      **_RUN},
 }
 _ALWAYS_Q1 = (*_Q1_SHARED, "latent_dim", *_RUN)  # every variation uses these
 
@@ -157,6 +165,10 @@ def _q3_rules(values, parameters):
     _data_rules({"dataset": other, "data_source": values["other_source"]}, name="other_source")
 
 
+def _q4_rules(values, parameters):
+    _data_rules(values)
+
+
 def _data_rules(values, name="data_source"):
     """A folder of images is named by data_source; the embedded sample is MNIST's only."""
     dataset, source = values["dataset"], values["data_source"]
@@ -168,7 +180,7 @@ def _data_rules(values, name="data_source"):
                          "choose 'auto', 'keras' or the path of its IDX files")
 
 
-_RULES = {"q1_vae": _q1_rules, "q2_autoencoder": _q2_rules, "q3_anomaly": _q3_rules}
+_RULES = {"q1_vae": _q1_rules, "q2_autoencoder": _q2_rules, "q3_anomaly": _q3_rules, "q4_generative": _q4_rules}
 
 
 class Parameters(SimpleNamespace):

@@ -39,6 +39,7 @@ def test_the_main_command_regenerates_the_report_and_only_the_figures(main_repor
     changed = {line[3:] for line in after.splitlines()}
     assert all(path.startswith("figures/") for path in changed), changed  # build/ is ignored
     assert "figures: figures/ refreshed with q2_autoencoder's 6 figures" in output
+    assert "figures: figures/ refreshed with q4_generative's 9 figures" in output
     if FASHION.is_dir():  # the committed figures compare MNIST with Fashion-MNIST; so does this run
         assert "figures: figures/ refreshed with q3_anomaly's 3 figures" in output
 

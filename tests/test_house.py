@@ -19,7 +19,7 @@ LAYERS = [
     ("aekit.training", "aekit.latent", "aekit.measures", "aekit.colab"),
     ("aekit.likelihood", "aekit.editing"),
     ("aekit.plots",),
-    ("aekit.variations", "aekit.anomaly"),
+    ("aekit.variations", "aekit.anomaly", "aekit.generation"),
     ("aekit.params",),
     ("aekit.report",),
     ("aekit", "aekit.__main__"),

@@ -17,7 +17,10 @@ FIGURES = {"q1_vae": {f"q1_vae_{name}.png" for name in ("architecture", "plain_a
                                                           "interpolations", "reconstructions", "rate_distortion")},
            "q2_autoencoder": {"q2_architecture.png", "q2_history.png", "q2_reconstructions.png",
                               "q2_adjustments.png", "q2_latent_space.png", "q2_traversal.png"},
-           "q3_anomaly": {"q3_roc.png", "q3_histograms.png", "q3_extremes.png"}}
+           "q3_anomaly": {"q3_roc.png", "q3_histograms.png", "q3_extremes.png"},
+           "q4_generative": {f"q4_{name}.png" for name in ("vae_architecture", "gan_architecture",
+                                                            "conditional_architecture", "conditional_gan_architecture",
+                                                            "game", "progress", "samples", "classes", "on_request")}}
 
 
 def run(name, tmp_path, **parameters):
@@ -68,6 +71,24 @@ def test_q1_and_q3_with_their_defaults(main_report):
     assert "**Trained on MNIST: left-out digit 0.** The autoencoder's error" in text
     if FASHION.is_dir():  # tests/conftest.py names it in AEKIT_FASHION_MNIST, which the kernels inherit
         assert "**Both directions.** Trained on Fashion-MNIST, the VAE gives MNIST images" in text
+
+
+def test_q4_at_its_defaults_measures_four_generators_and_the_conditional_gan_draws_what_it_is_asked(main_report):
+    """Q4 at its defaults: every figure, the table and a sentence for each measure, the verdict on
+    the course notes' claim, where each GAN's game ended, and a conditional GAN that draws the class
+    it is asked for far more often than chance (80% here on TensorFlow; JAX: tests/test_backends.py)."""
+    (code, output, _, _), folder = main_report
+    assert code == 0, output[-3000:]
+    text, figures = page(folder, "q4_generative")
+    assert figures == FIGURES["q4_generative"]
+    for heading in ("**Sharpness.**", "**Realism and variety.**", "**Classes covered.**", "**On request.**",
+                    "**GAN: the game.**", "**Conditional GAN (CGAN): the game.**"):
+        assert heading in text, heading
+    assert re.search(r"The run (supports the claim|contradicts the claim|supports the claim only in part)", text)
+    asked = {title: int(share) for title, share in re.findall(r"^\| (Conditional \w+ \(\w+\)) \|.*\| (\d+)% \| [\d.]+ s \|$",
+                                                                text, flags=re.M)}
+    assert set(asked) == {"Conditional VAE (CVAE)", "Conditional GAN (CGAN)"} and asked["Conditional GAN (CGAN)"] > 50, asked
+    assert "Traceback" not in text and "arxiv.org/abs/1904.06991" in text
 
 
 @pytest.mark.skipif(not FASHION.is_dir(), reason=f"Fashion-MNIST not found at {FASHION}")
@@ -154,7 +175,7 @@ def test_a_bad_parameter_fails_fast_with_the_notebooks_message(tmp_path):
     assert not (tmp_path / "figures").exists()  # it failed before drawing anything
 
 
-@pytest.mark.parametrize("name", ["q1_vae", "q2_autoencoder", "q3_anomaly"])
+@pytest.mark.parametrize("name", list(FIGURES))
 def test_each_notebook_checks_its_parameters_before_anything_else(name):
     """The cell after the parameters cell checks them first: a bad value stops the notebook there,
     as the run above shows for Q2 (tests/test_params.py holds each check's message)."""
@@ -166,7 +187,7 @@ def test_each_notebook_checks_its_parameters_before_anything_else(name):
     assert ast.unparse(calls[0]) == f"p = read_parameters({name!r}, globals())"
 
 
-@pytest.mark.parametrize("name", ["q1_vae", "q2_autoencoder", "q3_anomaly"])
+@pytest.mark.parametrize("name", list(FIGURES))
 def test_papermill_knows_every_parameters_type_and_aekit_checks_each(name):
     from aekit.params import NOTEBOOKS as CHECKED
 

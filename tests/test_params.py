@@ -49,10 +49,17 @@ def test_q1s_budget_is_what_q2_and_train_use_by_default():
     ("q2_autoencoder", {"image_size": 4}, r"image_size must be an integer in \[8, 256\], got 4"),
     ("q2_autoencoder", {"output_activation": "relu"}, "output_activation must be one of 'sigmoid', 'tanh'"),
     ("q2_autoencoder", {"factors": [5.0, 0]}, "factors must be non-zero numbers"),
+    ("q4_generative", {"dataset": "fashion_mnist", "data_source": "sample"},
+     "data_source 'sample' is MNIST's embedded sample"),
+    ("q4_generative", {"prior_samples": 5}, r"prior_samples must be an integer in \[10, 100000\], got 5"),
+    ("q4_generative", {"snapshots": 0}, r"snapshots must be an integer in \[1, 20\], got 0"),
+    ("q4_generative", {"gan_learning_rate": 0}, r"gan_learning_rate must be a finite number in \(0.0, 1.0\]"),
+    ("q4_generative", {"latent_dim": 0}, r"latent_dim must be an integer in \[1, 1024\], got 0"),
 ])
 def test_bad_data_set_choices_are_named(notebook, change, message):
+    defaults = {"q1_vae": Q1, "q2_autoencoder": Q2, "q4_generative": notebook_defaults("q4_generative")}[notebook]
     with pytest.raises(ValueError, match=message):
-        read_parameters(notebook, {**(Q1 if notebook == "q1_vae" else Q2), **change})
+        read_parameters(notebook, {**defaults, **change})
 
 
 @pytest.mark.parametrize("change, message", [
