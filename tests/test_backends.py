@@ -44,7 +44,8 @@ ON_JAX = """
         config = models.config(name)
         shape = {k: v for k, v in {"hidden_units": 32, "latent_dim": 8}.items() if k in config.settings()}
         runs = []
-        for _ in range(2 if name in ("vae", "denoising", "conditional", "adversarial") else 1):  # they draw noise:
+        for _ in range(2 if name in ("vae", "denoising", "conditional", "adversarial", "gan", "conditional_gan")
+                       else 1):  # they draw noise:
             # the same seed, the same numbers
             aekit.set_seed(0)
             model = config(**shape).build(seed=0)

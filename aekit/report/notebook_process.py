@@ -18,6 +18,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+try:  # loaded now, not in the SIGTERM handler: on a busy machine an import there took seconds
+    import psutil
+except ImportError:
+    psutil = None  # the kernel's own parent poller then ends it within a second
+
 # This file's folder, which Python puts first on sys.path, holds aekit's report modules: keep
 # their names (pages, index, cli, runner) from shadowing anything papermill imports.
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
@@ -64,10 +69,6 @@ def _die_with(parent: int) -> None:
 
 def _stop(*_) -> None:
     """Kill the kernel (and anything else this process started), then exit at once."""
-    try:
-        import psutil
-    except ImportError:
-        psutil = None  # the kernel's own parent poller then ends it within a second
     if psutil is not None:
         for child in psutil.Process().children(recursive=True):
             try:
